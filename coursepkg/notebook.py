@@ -1,0 +1,94 @@
+"""The setup cell that opens every notebook of the book.
+
+A notebook opened on Colab runs in a kernel that does not have ``coursepkg``. Its first code
+cell therefore installs the package from the book's repository when ``google.colab`` is
+loaded, and does nothing elsewhere (Binder and local installs already have it). That cell
+cannot import its logic from ``coursepkg`` before ``coursepkg`` is installed, so this module
+*generates* its text: :func:`setup_cell` is the single source, ``python -m coursepkg.notebook
+FILE...`` writes it into notebooks, and the test suite fails when a notebook's first code
+cell differs from it.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import nbformat
+
+REPOSITORY_URL = "https://github.com/nn-textbook/nn-textbook"
+#: Silences TensorFlow's C++ log lines; both are needed, and before ``import tensorflow``.
+TENSORFLOW_QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
+
+
+def install_command(executable: str = sys.executable) -> list[str]:
+    """The pip command that installs ``coursepkg`` on Colab (which has its dependencies)."""
+    return [executable, "-m", "pip", "install", "--quiet", f"coursepkg @ git+{REPOSITORY_URL}"]
+
+
+def setup_cell(tensorflow: bool = False) -> str:
+    """Source of a notebook's first code cell.
+
+    Parameters
+    ----------
+    tensorflow : bool
+        Also set the environment variables that keep TensorFlow's C++ logs quiet.
+    """
+    lines = [
+        "# Setup: on Colab, install the book's package coursepkg; elsewhere nothing is installed.",
+        "import os, subprocess, sys" if tensorflow else "import subprocess, sys",
+        'if "google.colab" in sys.modules:',
+        '    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",',
+        f'                    "coursepkg @ git+{REPOSITORY_URL}"], check=True)',
+    ]
+    if tensorflow:
+        lines.append("os.environ.update(" + repr(TENSORFLOW_QUIET_ENV) + ")  # quiet TensorFlow")
+    return "\n".join(lines)
+
+
+def uses_tensorflow(nb: nbformat.NotebookNode) -> bool:
+    """Whether any code cell imports TensorFlow or Keras."""
+    markers = ("import tensorflow", "from tensorflow", "import keras", "from keras")
+    return any(cell.cell_type == "code" and any(m in cell.source for m in markers)
+               for cell in nb.cells)
+
+
+def first_code_cell(nb: nbformat.NotebookNode):
+    """The notebook's first code cell, or ``None``."""
+    return next((cell for cell in nb.cells if cell.cell_type == "code"), None)
+
+
+def expected_setup_cell(nb: nbformat.NotebookNode) -> str:
+    """The setup cell this notebook must start with."""
+    return setup_cell(tensorflow=uses_tensorflow(nb))
+
+
+def write_setup_cell(path) -> bool:
+    """Make the first code cell of the notebook at ``path`` the setup cell.
+
+    Returns ``True`` when the file was changed. A notebook whose first code cell is not a
+    setup cell gets a new cell inserted before it.
+    """
+    nb = nbformat.read(path, as_version=4)
+    expected = expected_setup_cell(nb)
+    cell = first_code_cell(nb)
+    if cell is not None and cell.source == expected:
+        return False
+    if cell is not None and cell.source.startswith("# Setup: on Colab"):
+        cell.source = expected
+    else:
+        index = nb.cells.index(cell) if cell is not None else len(nb.cells)
+        nb.cells.insert(index, nbformat.v4.new_code_cell(expected))
+    nbformat.write(nb, path)
+    return True
+
+
+def main(argv=None) -> int:
+    paths = sys.argv[1:] if argv is None else argv
+    for path in paths:
+        if write_setup_cell(path):
+            print(f"updated {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
