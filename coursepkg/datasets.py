@@ -153,7 +153,13 @@ def _download(name: str, folder: Path, shape, sha256: str) -> None:
         for attempt in range(1, DOWNLOAD_ATTEMPTS + 1):
             try:
                 tmp = _fetch_to_temp(url, folder)
-            except (urllib.error.URLError, OSError) as exc:
+            except urllib.error.HTTPError as exc:
+                failures.append(f"{url} (attempt {attempt}): {exc}")
+                if exc.code < 500:
+                    break  # the mirror answered "no" (e.g. 404): asking again will not help
+                time.sleep(0.5 * attempt)
+                continue
+            except OSError as exc:  # URLError, timeouts, refused connections
                 failures.append(f"{url} (attempt {attempt}): {exc}")
                 if attempt < DOWNLOAD_ATTEMPTS:
                     time.sleep(0.5 * attempt)
