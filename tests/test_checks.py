@@ -1,0 +1,175 @@
+"""The chapter 01 checks tell right from wrong, and never raise on a wrong answer.
+
+Every check is called with the reference implementation (full marks) and with a set of wrong
+or unfinished answers (fewer points, a one-line message naming the failed case and the hint).
+A bug in a check's own code must still raise, so the machinery is tested for that too.
+"""
+
+import numpy as np
+import pytest
+
+from coursepkg.checks import NOT_DEFINED, Check, CheckResult, Question, ch01, grade_question
+from coursepkg.layers import dense, dense_loop
+from coursepkg.preprocessing import one_hot
+
+Q5_ANSWER = ch01.dense_flops(*ch01.Q5_SHAPE)
+
+
+def raises(*args):
+    raise RuntimeError("student bug")
+
+
+def naive_softmax(Z):
+    return np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
+
+
+def one_hot_from_max(y, n_classes):
+    return one_hot(y)  # ignores n_classes: too narrow when the last class is absent
+
+
+# question -> (correct answers, {description: (wrong answer, points it still earns)})
+CASES = {
+    "q1": ([dense, dense_loop], {
+        "None": (None, 0),
+        "Ellipsis": (..., 0),
+        "not a function": (3.0, 0),
+        "raises": (raises, 0),
+        "returns None": (lambda X, W, b: None, 0),
+        "forgets the bias": (lambda X, W, b: X @ W, 0),
+        "transposed result": (lambda X, W, b: (X @ W + b).T, 1),  # (1, 1) happens to pass
+        "returns a list": (lambda X, W, b: (X @ W + b).tolist(), 0),
+        "loses float32": (lambda X, W, b: (X @ W + b).astype(np.float64), 2),
+    }),
+    "q2": (["b", "B", " b "], {
+        "None": (None, 0),
+        "Ellipsis": (..., 0),
+        "row means": ("a", 0),
+        "not a letter": (2, 0),
+        "not a choice": ("e", 0),
+    }),
+    "q3": ([one_hot], {
+        "None": (None, 0),
+        "Ellipsis": (..., 0),
+        "raises": (raises, 0),
+        "width from max(y)": (one_hot_from_max, 2),
+        "transposed": (lambda y, n: one_hot(y, n).T, 0),
+        "all ones": (lambda y, n: np.ones((len(y), n)), 0),
+    }),
+    "q4": ([ch01.reference_softmax], {
+        "None": (None, 0),
+        "Ellipsis": (..., 0),
+        "raises": (raises, 0),
+        "overflows for large |z|": (naive_softmax, 3),
+        "normalises columns": (lambda Z: np.exp(Z) / np.exp(Z).sum(axis=0, keepdims=True), 0),
+        "loses float32": (lambda Z: ch01.reference_softmax(Z).astype(np.float64), 3),
+        "no keepdims": (lambda Z: np.exp(Z - Z.max()) / np.exp(Z - Z.max()).sum(axis=1), 1),
+    }),
+    "q5": ([Q5_ANSWER, np.int64(Q5_ANSWER), float(Q5_ANSWER) * 1.005,
+            2 * np.prod(ch01.Q5_SHAPE)], {   # without the bias: within 1 %
+        "None": (None, 0),
+        "Ellipsis": (..., 0),
+        "multiplications only": (int(np.prod(ch01.Q5_SHAPE)), 0),
+        "a string": (str(Q5_ANSWER), 0),
+        "a boolean": (True, 0),
+    }),
+}
+WRONG = [(q, description, answer, points)
+         for q, (_, wrong) in CASES.items() for description, (answer, points) in wrong.items()]
+RIGHT = [(q, answer) for q, (right, _) in CASES.items() for answer in right]
+
+
+def test_every_question_is_tested():
+    assert set(CASES) == set(ch01.QUESTIONS)
+
+
+@pytest.mark.parametrize("question, answer", RIGHT)
+def test_a_right_answer_earns_every_point(question, answer, capsys):
+    result = ch01.QUESTIONS[question](answer)
+    assert isinstance(result, CheckResult)
+    assert result.passed and result.points == result.max_points > 0
+    line = capsys.readouterr().out
+    assert line == result.message + "\n"
+    assert line.startswith(f"{question} ") and "Hint" not in line
+
+
+@pytest.mark.parametrize("question, description, answer, points", WRONG,
+                         ids=[f"{q}-{d}" for q, d, _, _ in WRONG])
+def test_a_wrong_answer_fails_without_raising(question, description, answer, points, capsys):
+    check = ch01.QUESTIONS[question]
+    result = check(answer)
+    printed = capsys.readouterr().out
+    assert printed.count("\n") == 1 and printed == result.message + "\n", "one line"
+    assert result.points == points < result.max_points
+    assert f"{points:g}/{result.max_points:g}" in result.message
+    assert "case '" in result.message, "the failed input is named"
+    assert f"Hint: {check.hint}" in result.message
+
+
+def test_messages_say_expected_and_got():
+    message = ch01.q1(lambda X, W, b: X @ W).message
+    assert "expected" in message and "got" in message and "at [0, 0]" in message
+    assert "expected shape (5, 3), got (3, 5)" in ch01.q1(
+        lambda X, W, b: (X @ W + b).T).message
+    assert "expected dtype float32, got float64" in ch01.q4(
+        lambda Z: ch01.reference_softmax(Z).astype(np.float64)).message
+    assert "got nan (overflow?)" in ch01.q4(naive_softmax).message
+    assert "raised RuntimeError: 'student bug'" in ch01.q3(raises).message
+    assert "no answer yet (`answer_q2` is None)" in ch01.q2(None).message
+
+
+def test_a_numeric_answer_is_not_revealed():
+    message = ch01.q5(Q5_ANSWER * 2).message
+    assert "too large" in message and f"{Q5_ANSWER:.6g}" not in message
+    assert "too small" in ch01.q5(Q5_ANSWER / 2).message
+
+
+def test_the_same_answer_always_prints_the_same_line():
+    first = ch01.q4(naive_softmax).message
+    assert all(ch01.q4(naive_softmax).message == first for _ in range(3))
+
+
+def test_the_answer_gets_copies_of_the_inputs():
+    def overwrites(X, W, b):
+        result = X @ W + b
+        X[...] = 0
+        W[...] = 0
+        return result
+    assert ch01.q1(overwrites).passed
+
+
+def test_only_the_right_choice_passes_question_2():
+    passing = [letter for letter in ch01.Q2_CHOICES if ch01.q2(letter).passed]
+    assert len(passing) == 1
+
+
+def test_grade_question_uses_the_namespace_and_reports_missing_answers():
+    assert grade_question("ch01", "q1", {"dense": dense}).passed
+    result = grade_question("ch01", "q1", {})
+    assert result.points == 0 and "`dense` is not defined" in result.message
+    with pytest.raises(ValueError, match="no checks for chapter"):
+        grade_question("ch98", "q1", {})
+    with pytest.raises(ValueError, match="not a chapter name"):
+        grade_question("../x", "q1", {})
+
+
+def test_a_bug_in_a_check_is_not_hidden():
+    def buggy_body(check, answer):
+        with check.case("first case"):
+            expected = np.ones(3) @ np.ones(4)  # a bug in the reference side: raises
+            check.same_array(check.call(answer), expected)
+    with pytest.raises(ValueError):
+        Question("qx", "buggy", "f", "none", buggy_body).run(lambda: np.ones(3))
+
+
+def test_check_machinery_catches_only_the_answers_errors():
+    check = Check("qx", "title", "f", "hint")
+    with check.case("raises"):
+        check.call(raises)
+    with check.case("not an array"):
+        check.same_array(object(), np.zeros(2))
+    with check.case("strings"):
+        check.same_array(np.array(["a", "b"]), np.zeros(2))
+    result = check.result()
+    assert (result.points, result.max_points) == (0, 3)
+    assert "+2 more failed cases" in result.message
+    assert NOT_DEFINED is not None and repr(NOT_DEFINED) == "<not defined>"
