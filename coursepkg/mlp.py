@@ -446,7 +446,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
             self.classes_ = np.unique(y)
             if len(self.classes_) < 2:
                 raise ValueError(f"{type(self).__name__} needs samples of at least 2 "
-                                 f"classes; y holds only the class {self.classes_[0]!r}")
+                                 f"classes; y holds 1 class only: {self.classes_[0]!r}")
         return X, y
 
     def _encode(self, y):
@@ -507,6 +507,11 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     ``classes_``); early stopping uses the R^2 score. The loss is
     ``1/(2n) sum_i ||y_pred_i - y_i||^2``, whose gradient is scikit-learn's.
     """
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
 
     def _output_activation(self):
         return "identity"
