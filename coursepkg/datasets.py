@@ -21,7 +21,6 @@ from pathlib import Path
 
 import numpy as np
 import sklearn.datasets
-from tqdm.auto import tqdm
 
 __all__ = [
     "DatasetError",
@@ -177,6 +176,8 @@ def _download(name: str, folder: Path, shape, sha256: str) -> None:
 
 def _fetch_to_temp(url: str, folder: Path) -> Path:
     """Download ``url`` into a temporary file inside ``folder``, with a progress bar."""
+    from tqdm.auto import tqdm  # imported here: tqdm.auto warns on import in a kernel without widgets
+
     fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".download-", suffix=".part")
     tmp = Path(tmp_name)
     try:
