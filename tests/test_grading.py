@@ -1,0 +1,237 @@
+"""The grader: full marks for the masters, zero for the blanks, and robust to what students do.
+
+Executing a notebook costs a kernel start (about 2 s here), so one module-scoped fixture
+grades every submission variant at once with a short cell timeout; the tests then read its
+rows. Unreadable files need no kernel and go through the command line.
+"""
+
+import csv
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from coursepkg import grading
+from coursepkg.__main__ import main as coursepkg_main
+from coursepkg.checks import ch01
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
+EXERCISES = sorted((ROOT / "exercises").glob("*.ipynb"))
+TIMEOUT = 2  # seconds per cell; every real cell of chapter 01 takes well under 1 s
+QUESTIONS = [f"ch01.{name}" for name in ch01.QUESTIONS]
+CHECK_CALL = re.compile(r"^ch01\.(q\d)\(")
+
+
+def master():
+    return nbformat.read(ROOT / "solutions" / "01_numpy.ipynb", as_version=4)
+
+
+def blank():
+    return nbformat.read(ROOT / "exercises" / "01_numpy.ipynb", as_version=4)
+
+
+def cell_defining(nb, name):
+    """Index of the code cell that defines ``name`` (``def name`` or ``name =``)."""
+    pattern = re.compile(rf"^(def {name}\(|{name} = )", re.MULTILINE)
+    return next(i for i, c in enumerate(nb.cells)
+                if c.cell_type == "code" and pattern.search(c.source))
+
+
+def check_cells(nb):
+    return [i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+            and CHECK_CALL.match(c.source)]
+
+
+def tampered_blank():
+    """The unsolved notebook whose check cells print full marks and redefine the checks."""
+    nb = blank()
+    for index in check_cells(nb):
+        question = CHECK_CALL.match(nb.cells[index].source)[1]
+        nb.cells[index].source = f'print("{question}: full marks - correct")'
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "import coursepkg.checks\n"
+        "from coursepkg.checks import CheckResult\n"
+        "for name, q in ch01.QUESTIONS.items():\n"
+        "    q.body = lambda check, answer: None\n"
+        "ch01.q1 = lambda answer: print('q1: 3/3')\n"
+        "coursepkg.checks.grade_question = lambda c, q, ns: CheckResult(q, 99, 99, 'ok')"))
+    return nb
+
+
+def master_without_checks():
+    nb = master()
+    nb.cells = [c for i, c in enumerate(nb.cells) if i not in check_cells(nb)]
+    return nb
+
+
+def raising():
+    """A cell that raises early, and q3's answer cell raising instead of defining one_hot."""
+    nb = master()
+    nb.cells[cell_defining(nb, "one_hot")].source = "raise ValueError('half done')"
+    nb.cells.insert(cell_defining(nb, "dense"), nbformat.v4.new_code_cell("1 / 0"))
+    return nb
+
+
+def looping():
+    """q1's answer cell never ends; q4's function never returns (its check cell is gone)."""
+    nb = master()
+    nb.cells[cell_defining(nb, "dense")].source = "while True:\n    pass"
+    nb.cells[cell_defining(nb, "softmax")].source = (
+        "def softmax(Z):\n    while True:\n        pass")
+    nb.cells = [c for c in nb.cells if not c.source.startswith("ch01.q4(")]
+    return nb
+
+
+def stubborn():
+    """A cell that ignores interrupts (the kernel must be restarted without it)."""
+    nb = master()
+    nb.cells.insert(cell_defining(nb, "dense"), nbformat.v4.new_code_cell(
+        "import time\nwhile True:\n    try:\n        time.sleep(0.01)\n"
+        "    except KeyboardInterrupt:\n        pass"))
+    return nb
+
+
+def killing():
+    """A cell that kills the kernel."""
+    nb = master()
+    nb.cells.insert(cell_defining(nb, "one_hot"),
+                    nbformat.v4.new_code_cell("import os\nos._exit(1)"))
+    return nb
+
+
+def renamed_without_metadata():
+    nb = master()
+    del nb.metadata["coursepkg"]
+    return nb
+
+
+VARIANTS = {
+    "tampered.ipynb": tampered_blank,
+    "01_no_check_cells.ipynb": master_without_checks,
+    "raising.ipynb": raising,
+    "looping.ipynb": looping,
+    "stubborn.ipynb": stubborn,
+    "killing.ipynb": killing,
+    "my homework (final).ipynb": renamed_without_metadata,
+}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Grade the masters, the blanks and every variant once: {(file name, question): row}."""
+    folder = tmp_path_factory.mktemp("submissions")
+    for name, make in VARIANTS.items():
+        nbformat.write(make(), folder / name)
+    for path in SOLUTIONS + EXERCISES:
+        shutil.copy(path, folder / f"{path.parent.name}-{path.name}")
+    (folder / "broken.ipynb").write_text('{"cells": [')
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir()}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(grading, "_PROBE_TIMEOUT", 1)
+        rows, errors = grading.grade([folder], timeout=TIMEOUT, progress=False)
+    after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir()}
+    return {(Path(r.notebook).name, r.question): r for r in rows}, errors, before, after
+
+
+def scores(graded, name):
+    rows = graded[0]
+    return {q: rows[(name, q)].points for q in QUESTIONS}
+
+
+def full_marks():
+    return {f"ch01.{name}": q.run(None).max_points for name, q in ch01.QUESTIONS.items()}
+
+
+def test_no_grader_errors(graded):
+    assert graded[1] == []
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
+def test_every_master_scores_full_marks(graded, path):
+    assert scores(graded, f"solutions-{path.name}") == full_marks()
+
+
+@pytest.mark.parametrize("path", EXERCISES, ids=lambda p: p.stem)
+def test_every_blank_scores_zero(graded, path):
+    assert set(scores(graded, f"exercises-{path.name}").values()) == {0}
+
+
+def test_tampering_with_check_cells_changes_nothing(graded):
+    assert set(scores(graded, "tampered.ipynb").values()) == {0}
+    assert scores(graded, "01_no_check_cells.ipynb") == full_marks()
+
+
+def test_a_raising_cell_does_not_stop_the_notebook(graded):
+    got = scores(graded, "raising.ipynb")
+    assert got == {**full_marks(), "ch01.q3": 0}
+    message = graded[0][("raising.ipynb", "ch01.q3")].message
+    assert "`one_hot` is not defined" in message
+    assert "raised ZeroDivisionError" in message and "raised ValueError" in message
+
+
+def test_infinite_loops_time_out(graded):
+    assert scores(graded, "looping.ipynb") == {**full_marks(), "ch01.q1": 0, "ch01.q4": 0}
+    rows = graded[0]
+    assert f"timed out after {TIMEOUT} s" in rows[("looping.ipynb", "ch01.q1")].message
+    assert (f"checking the answer timed out after {TIMEOUT} s"
+            in rows[("looping.ipynb", "ch01.q4")].message)
+
+
+def test_a_hung_or_dead_kernel_is_restarted_without_the_offending_cell(graded):
+    assert scores(graded, "stubborn.ipynb") == full_marks()
+    assert scores(graded, "killing.ipynb") == full_marks()
+
+
+def test_a_renamed_notebook_is_still_graded(graded):
+    assert scores(graded, "my homework (final).ipynb") == full_marks()
+
+
+def test_an_invalid_notebook_gets_a_clear_row(graded):
+    row = graded[0][("broken.ipynb", "-")]
+    assert row.points == 0 and row.message.startswith("not a valid notebook")
+
+
+def test_submissions_are_never_modified(graded):
+    _, _, before, after = graded
+    assert before == after
+
+
+def test_detect_chapter_fallbacks():
+    nb = renamed_without_metadata()
+    assert grading.detect_chapter(nb, "anything.ipynb") == "ch01"
+    assert grading.detect_chapter(nbformat.v4.new_notebook(), "01_numpy.ipynb") == "ch01"
+    assert grading.detect_chapter(nbformat.v4.new_notebook(), "homework.ipynb") is None
+
+
+def test_command_line_csv_and_json(tmp_path, capsys):
+    (tmp_path / "01_numpy.ipynb").write_text("not json at all")
+    (tmp_path / "notes.ipynb").write_bytes(b"\xff\xfe")
+    out = tmp_path / "scores.csv"
+    assert coursepkg_main(["grade", str(tmp_path), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert f"mean points per question over 2 notebook(s): ch01.q1 0.00/3" in printed
+    rows = list(csv.DictReader(out.open()))
+    assert list(rows[0]) == list(grading.FIELDS)
+    by_notebook = {}
+    for row in rows:
+        by_notebook.setdefault(Path(row["notebook"]).name, []).append(row)
+    assert [r["question"] for r in by_notebook["01_numpy.ipynb"]] == QUESTIONS
+    assert all(r["points"] == "0" and r["message"].startswith("not a valid notebook")
+               for r in rows)
+    assert by_notebook["notes.ipynb"][0]["question"] == "-"
+
+    assert coursepkg_main(["grade", str(tmp_path / "01_numpy.ipynb"), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["question"] for r in rows] == QUESTIONS
+    assert rows[0]["max_points"] == full_marks()["ch01.q1"]
+    assert out.stat().st_size > 0 and os.access(out, os.R_OK)
+
+
+def test_command_line_rejects_a_missing_path(tmp_path):
+    with pytest.raises(SystemExit):
+        coursepkg_main(["grade", str(tmp_path / "nowhere")])
