@@ -8,9 +8,11 @@ All of them compute the net input ``z = X @ coef_ + intercept_`` with ``X`` of s
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import activations, losses
@@ -26,6 +28,15 @@ def _check_positive(name, value, integer=False):
             f"{name} must be a positive {'integer' if integer else 'number'}, got {value!r}")
 
 
+def _divergence_is_reported(fit):
+    """Silence overflow warnings inside ``fit``: a diverging loss raises a clear error."""
+    @functools.wraps(fit)
+    def wrapper(*args, **kwargs):
+        with np.errstate(over="ignore", invalid="ignore"):
+            return fit(*args, **kwargs)
+    return wrapper
+
+
 def _diverged(model, loss):
     return FloatingPointError(
         f"{type(model).__name__} diverged: the loss became {loss} after {model.n_iter_} "
@@ -36,14 +47,9 @@ def _diverged(model, loss):
 class _Linear(BaseEstimator):
     """Shared helpers: input validation and the net input ``X @ coef_ + intercept_``."""
 
-    def _validate(self, X, y=None, reset=True):
-        if y is None:
-            return validate_data(self, X, reset=reset, dtype=np.float64)
-        return validate_data(self, X, y, reset=reset, dtype=np.float64, y_numeric=False)
-
     def _net_input(self, X):
         check_is_fitted(self)
-        return self._validate(X, reset=False) @ self.coef_ + self.intercept_
+        return validate_data(self, X, reset=False, dtype=np.float64) @ self.coef_ + self.intercept_
 
 
 class _BinaryClassifier(ClassifierMixin, _Linear):
@@ -55,13 +61,17 @@ class _BinaryClassifier(ClassifierMixin, _Linear):
         return tags
 
     def _validate_binary(self, X, y):
-        X, y = self._validate(X, y)
+        X, y = validate_data(self, X, y, dtype=np.float64)
         check_classification_targets(y)
         self.classes_, y01 = np.unique(y, return_inverse=True)
-        if len(self.classes_) != 2:
+        if len(self.classes_) == 1:
+            raise ValueError(f"{type(self).__name__} needs samples of 2 classes; y holds 1 "
+                             f"class only: {self.classes_[0]!r}")
+        if len(self.classes_) > 2:
             raise ValueError(
-                f"{type(self).__name__} is a binary classifier: y must hold exactly 2 "
-                f"classes, got {len(self.classes_)} class(es): {self.classes_.tolist()[:10]}")
+                f"Only binary classification is supported. The type of the target is "
+                f"{type_of_target(y)}: {type(self).__name__} is a binary classifier, y must "
+                f"hold exactly 2 classes, got {len(self.classes_)}: {self.classes_.tolist()[:10]}")
         return X, y01.astype(np.float64)
 
     def decision_function(self, X):
@@ -113,6 +123,7 @@ class LinearRegression(RegressorMixin, _Linear):
         self.epochs = epochs
         self.tol = tol
 
+    @_divergence_is_reported
     def fit(self, X, y):
         """Fit to ``X`` of shape (n_samples, n_features) and ``y`` of shape (n_samples,)."""
         if self.solver not in ("normal", "gd"):
@@ -258,6 +269,7 @@ class Adaline(_BinaryClassifier):
         self.shuffle = shuffle
         self.random_state = random_state
 
+    @_divergence_is_reported
     def fit(self, X, y):
         """Fit by (stochastic) gradient descent on the squared error of the net input."""
         if self.solver not in ("gd", "sgd"):
@@ -327,6 +339,7 @@ class LogisticRegression(_BinaryClassifier):
         self.shuffle = shuffle
         self.random_state = random_state
 
+    @_divergence_is_reported
     def fit(self, X, y):
         """Fit to ``X`` (n_samples, n_features) and two-class labels ``y``."""
         _check_positive("learning_rate", self.learning_rate)

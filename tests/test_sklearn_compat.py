@@ -13,6 +13,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from coursepkg.linear import Adaline, LinearRegression, LogisticRegression, Perceptron
 from coursepkg.mlp import MLPClassifier, MLPRegressor
 
 SK_ACTIVATIONS = {"identity": "identity", "logistic": "sigmoid", "tanh": "tanh", "relu": "relu"}
@@ -106,6 +107,13 @@ FAST = dict(hidden_layer_sizes=(16,), learning_rate=0.01, epochs=30, batch_size=
 
 # scikit-learn's checks that our estimators cannot pass, with the reason.
 EXPECTED_FAILED = {
+    "LinearRegression(solver='gd')": {
+        check: "gradient descent with a fixed learning rate diverges on the inputs of mean "
+               "100 this check uses (the step must be below 2 / the largest eigenvalue of "
+               "X.T X / n); the default normal-equations solver passes it"
+        for check in ["check_fit_idempotent", "check_fit_check_is_fitted",
+                      "check_n_features_in"]
+    },
     "MLPRegressor": {
         "check_regressor_multioutput":
             "predictions are float32 by default (dtype=np.float32), the check demands "
@@ -114,9 +122,16 @@ EXPECTED_FAILED = {
 }
 
 
+def _key(estimator):
+    name = type(estimator).__name__
+    return f"{name}(solver='gd')" if getattr(estimator, "solver", None) == "gd" else name
+
+
 @parametrize_with_checks(
-    [MLPClassifier(**FAST), MLPRegressor(**FAST)],
-    expected_failed_checks=lambda est: EXPECTED_FAILED.get(type(est).__name__, {}))
+    [MLPClassifier(**FAST), MLPRegressor(**FAST), LinearRegression(),
+     LinearRegression(solver="gd", alpha=0.1, learning_rate=0.01), Perceptron(),
+     Adaline(learning_rate=0.01, epochs=20), LogisticRegression(epochs=50)],
+    expected_failed_checks=lambda est: EXPECTED_FAILED.get(_key(est), {}))
 def test_sklearn_check_estimator(estimator, check):
     check(estimator)
 
