@@ -5,6 +5,8 @@ or unfinished answers (fewer points, a one-line message naming the failed case a
 A bug in a check's own code must still raise, so the machinery is tested for that too.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -38,6 +40,7 @@ CASES = {
         "forgets the bias": (lambda X, W, b: X @ W, 0),
         "transposed result": (lambda X, W, b: (X @ W + b).T, 1),  # (1, 1) happens to pass
         "returns a list": (lambda X, W, b: (X @ W + b).tolist(), 0),
+        "complex dtype": (lambda X, W, b: (X @ W + b) + 0j, 0),
         "loses float32": (lambda X, W, b: (X @ W + b).astype(np.float64), 2),
     }),
     "q2": (["b", "B", " b "], {
@@ -64,13 +67,15 @@ CASES = {
         "loses float32": (lambda Z: ch01.reference_softmax(Z).astype(np.float64), 3),
         "no keepdims": (lambda Z: np.exp(Z - Z.max()) / np.exp(Z - Z.max()).sum(axis=1), 1),
     }),
-    "q5": ([Q5_ANSWER, np.int64(Q5_ANSWER), float(Q5_ANSWER) * 1.005,
+    "q5": ([Q5_ANSWER, np.int64(Q5_ANSWER), float(Q5_ANSWER) * 1.005, np.array(Q5_ANSWER),
             2 * np.prod(ch01.Q5_SHAPE)], {   # without the bias: within 1 %
         "None": (None, 0),
         "Ellipsis": (..., 0),
         "multiplications only": (int(np.prod(ch01.Q5_SHAPE)), 0),
         "a string": (str(Q5_ANSWER), 0),
         "a boolean": (True, 0),
+        "infinite": (float("inf"), 0),
+        "a list": ([Q5_ANSWER], 0),
     }),
 }
 WRONG = [(q, description, answer, points)
@@ -173,3 +178,11 @@ def test_check_machinery_catches_only_the_answers_errors():
     assert (result.points, result.max_points) == (0, 3)
     assert "+2 more failed cases" in result.message
     assert NOT_DEFINED is not None and repr(NOT_DEFINED) == "<not defined>"
+
+
+def test_a_wrong_answer_prints_no_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert ch01.q4(naive_softmax).points < 4       # overflow in exp
+        assert ch01.q1(lambda X, W, b: (X @ W + b) + 0j).points == 0
+        assert ch01.q1(lambda X, W, b: np.log(-np.abs(X @ W + b))).points == 0

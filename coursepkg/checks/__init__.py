@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import numbers
 import re
 import warnings
 from dataclasses import asdict, dataclass
@@ -186,8 +187,12 @@ class Check:
             raise StudentError(f"expected shape {expected.shape}, got {got.shape}")
         if check_dtype and got.dtype != expected.dtype:
             raise StudentError(f"expected dtype {expected.dtype}, got {got.dtype}")
+        if np.iscomplexobj(got):
+            raise StudentError(f"expected real numbers, got dtype {got.dtype}")
         try:
-            values = got.astype(np.float64) if got.dtype != np.float64 else got
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                values = got.astype(np.float64) if got.dtype != np.float64 else got
         except (TypeError, ValueError) as error:
             raise StudentError(f"got an array of {got.dtype} that is not numeric: "
                                f"{_short(str(error))}") from None
@@ -208,9 +213,13 @@ class Check:
         missing = _missing_answer(got, self.answer_name)
         if missing:
             raise StudentError(missing)
-        if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.number)):
+        if isinstance(got, np.ndarray) and got.ndim == 0:
+            got = got[()]
+        if isinstance(got, (bool, np.bool_)) or not isinstance(got, numbers.Real):
             raise StudentError(f"expected a number, got {type(got).__name__} {_short(got)}")
         got = float(got)
+        if not np.isfinite(got):
+            raise StudentError(f"expected a finite number, got {got}")
         if not np.isclose(got, expected, rtol=rtol, atol=0):
             # The expected value is not shown: it is the answer.
             direction = "too large" if got > expected else "too small"
