@@ -142,7 +142,6 @@ class _Kernel:
 
     def __init__(self, nb, cwd: str, timeout: int):
         self.nb = copy.deepcopy(nb)
-        self.n_cells = len(self.nb.cells)
         self.replies: dict[int, dict] = {}
         self.client = NotebookClient(
             self.nb, timeout=timeout, kernel_name=NATIVE_KERNEL_NAME, allow_errors=True,
@@ -209,8 +208,12 @@ def _grade_in_kernels(nb, chapter: str, questions, timeout: int):
     skipped: set[int] = set()
     results: dict[str, dict] = {}
     internal_errors: list[str] = []
+    def cell(index):  # how a note names a cell: its number and first line
+        first = nb.cells[index].source.strip().splitlines()[0]
+        return f"cell {index + 1} ({first[:30] + '...' if len(first) > 30 else first})"
+
     for _ in range(_MAX_KERNEL_STARTS):
-        notes: list[str] = [f"cell {i + 1} was skipped: it killed or hung the kernel"
+        notes: list[str] = [f"{cell(i)} was skipped: it killed or hung the kernel"
                             for i in sorted(skipped)]
         with tempfile.TemporaryDirectory(prefix="coursepkg-grade-") as cwd:
             kernel = _Kernel(nb, cwd, timeout)
@@ -221,10 +224,10 @@ def _grade_in_kernels(nb, chapter: str, questions, timeout: int):
                         continue
                     status = kernel.run(index)
                     if status == "error":
-                        notes.append(f"cell {index + 1} raised "
+                        notes.append(f"{cell(index)} raised "
                                      f"{kernel.replies[index].get('ename')}")
                     elif status == "timeout":
-                        notes.append(f"cell {index + 1} timed out after {timeout} s")
+                        notes.append(f"{cell(index)} timed out after {timeout} s")
                         if not kernel.responsive():
                             skipped.add(index)
                             restart = True
@@ -237,9 +240,9 @@ def _grade_in_kernels(nb, chapter: str, questions, timeout: int):
                     if restart or name in results:
                         continue
                     token = secrets.token_hex(16)
-                    status, cell = kernel.run_extra(_GRADING_CODE.format(
+                    status, grading_cell = kernel.run_extra(_GRADING_CODE.format(
                         chapter=chapter, question=name, mime=RESULT_MIME, token=token))
-                    payload = _result_of(cell, token)
+                    payload = _result_of(grading_cell, token)
                     if payload is not None:
                         results[name] = payload
                     elif status in ("timeout", "dead"):
@@ -249,7 +252,7 @@ def _grade_in_kernels(nb, chapter: str, questions, timeout: int):
                             "the kernel died while checking the answer")}
                         restart = status == "dead" or not kernel.responsive()
                     else:
-                        error = _error_of(cell)
+                        error = _error_of(grading_cell)
                         internal_errors.append(f"{chapter}.{name}: {error}")
                         results[name] = {"points": 0,
                                          "message": f"grader error: {error}"}

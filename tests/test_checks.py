@@ -5,6 +5,7 @@ or unfinished answers (fewer points, a one-line message naming the failed case a
 A bug in a check's own code must still raise, so the machinery is tested for that too.
 """
 
+import sys
 import warnings
 
 import numpy as np
@@ -55,6 +56,7 @@ CASES = {
         "Ellipsis": (..., 0),
         "raises": (raises, 0),
         "width from max(y)": (one_hot_from_max, 2),
+        "exits": (lambda y, n: sys.exit(3), 0),
         "transposed": (lambda y, n: one_hot(y, n).T, 0),
         "all ones": (lambda y, n: np.ones((len(y), n)), 0),
     }),

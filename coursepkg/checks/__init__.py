@@ -167,7 +167,7 @@ class Check:
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 return function(*args)
-        except Exception as error:
+        except (Exception, SystemExit) as error:  # not KeyboardInterrupt: timeouts need it
             raise StudentError(f"raised {type(error).__name__}: {_short(str(error))}") from None
 
     def same_array(self, got: Any, expected: np.ndarray, *, check_dtype: bool = False,
