@@ -13,7 +13,8 @@ replaced by a placeholder that runs without error:
   ``answer_q2 = None  # your answer here``;
 - a region that returns (a function body) becomes ``return None  # your code here``;
 - any other code region becomes ``...  # your code here``;
-- a markdown region becomes ``*Your answer here.*``.
+- a markdown region (or one in a raw cell) becomes ``*Your answer here.*``; images attached
+  to the written answer are dropped with it.
 
 The indentation of the ``BEGIN`` line is kept. Outputs of the master are dropped; the exercise
 notebook is executed with nbclient in a clean kernel and stored with its own outputs, so a
@@ -132,12 +133,15 @@ def make_exercise(solution: nbformat.NotebookNode, chapter: str, generated_from:
     """
     nb = copy.deepcopy(solution)
     for index, cell in enumerate(nb.cells):
-        if cell.cell_type not in ("code", "markdown"):
-            continue
         try:
             cell.source = _replace_regions(cell.source, cell.cell_type)
         except ValueError as error:
             raise ValueError(f"{generated_from}, cell {index}: {error}") from None
+        if "attachments" in cell:  # images pasted into a written answer go with it
+            cell.attachments = {name: data for name, data in cell.attachments.items()
+                                if f"attachment:{name}" in cell.source}
+            if not cell.attachments:
+                del cell["attachments"]
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
             cell.outputs = []

@@ -90,6 +90,10 @@ def test_placeholders():
         nbformat.v4.new_markdown_cell(
             "Why?\n\n<!-- BEGIN SOLUTION -->\nBecause.\n<!-- END SOLUTION -->"),
         nbformat.v4.new_code_cell("untouched = 1\n", execution_count=3),
+        nbformat.v4.new_markdown_cell(
+            "<!-- BEGIN SOLUTION -->\n![sketch](attachment:sketch.png)\n<!-- END SOLUTION -->",
+            attachments={"sketch.png": {"image/png": "iVBORw0KGgo="}}),
+        nbformat.v4.new_raw_cell("<!-- BEGIN SOLUTION -->\nraw secret\n<!-- END SOLUTION -->"),
     ])
     solution.cells[4].outputs = [nbformat.v4.new_output("stream", text="secret\n")]
     nb = make_exercise(solution, "ch99", "solutions/99_x.ipynb")
@@ -99,7 +103,10 @@ def test_placeholders():
         "for i in range(3):\n    ...  # your code here",
         "Why?\n\n*Your answer here.*",
         "untouched = 1\n",
+        "*Your answer here.*",
+        "*Your answer here.*",
     ]
+    assert "attachments" not in nb.cells[5]
     assert nb.cells[4].outputs == [] and nb.cells[4].execution_count is None
     assert nb.metadata["coursepkg"] == {"chapter": "ch99",
                                         "generated_from": "solutions/99_x.ipynb"}
