@@ -7,7 +7,6 @@ rows. Unreadable files need no kernel and go through the command line.
 
 import csv
 import json
-import os
 import re
 import shutil
 from pathlib import Path
@@ -216,7 +215,7 @@ def test_command_line_csv_and_json(tmp_path, capsys):
     out = tmp_path / "scores.csv"
     assert coursepkg_main(["grade", str(tmp_path), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert f"mean points per question over 2 notebook(s): ch01.q1 0.00/3" in printed
+    assert "mean points per question over 2 notebook(s): ch01.q1 0.00/3" in printed
     rows = list(csv.DictReader(out.open()))
     assert list(rows[0]) == list(grading.FIELDS)
     by_notebook = {}
@@ -231,7 +230,6 @@ def test_command_line_csv_and_json(tmp_path, capsys):
     rows = json.loads(capsys.readouterr().out)
     assert [r["question"] for r in rows] == QUESTIONS
     assert rows[0]["max_points"] == full_marks()["ch01.q1"]
-    assert out.stat().st_size > 0 and os.access(out, os.R_OK)
 
 
 def test_command_line_rejects_a_missing_path(tmp_path):
