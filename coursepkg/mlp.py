@@ -218,8 +218,10 @@ class _BaseMLP(BaseEstimator):
     def _objective_from_output(self, Y, output):
         if not np.all(np.isfinite(output)):
             return np.nan
-        penalty = sum(np.vdot(W, W) for W in self.coefs_)
-        return self._loss(Y, output) + 0.5 * self.alpha * float(penalty) / len(Y)
+        loss = self._loss(Y, output)
+        if self.alpha:
+            loss += 0.5 * self.alpha * sum(float(np.vdot(W, W)) for W in self.coefs_) / len(Y)
+        return loss
 
     def forward(self, X, training=False):
         """Forward pass through the fitted network, keeping every layer's values.
@@ -290,10 +292,12 @@ class _BaseMLP(BaseEstimator):
         order = self._rng.permutation(n_samples) if self.shuffle else None
         total = 0.0
         for start in range(0, n_samples, batch_size):
-            batch = slice(start, start + batch_size)
-            if order is not None:
-                batch = order[batch]
-            loss = self._train_batch(X[batch], Y[batch])
+            if order is None:
+                X_batch, Y_batch = X[start:start + batch_size], Y[start:start + batch_size]
+            else:  # np.take gathers rows about twice as fast as X[indices]
+                batch = order[start:start + batch_size]
+                X_batch, Y_batch = np.take(X, batch, axis=0), np.take(Y, batch, axis=0)
+            loss = self._train_batch(X_batch, Y_batch)
             if not np.isfinite(loss):
                 raise TrainingDivergedError(
                     f"training diverged: the loss became {loss} in epoch {self.n_iter_ + 1}. "

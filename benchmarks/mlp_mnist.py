@@ -1,0 +1,167 @@
+"""Benchmark: MLP 784-128-10 on MNIST, coursepkg against Keras and scikit-learn.
+
+Every library trains the same network (ReLU hidden layer, softmax output, cross-entropy,
+plain SGD with learning rate 0.1, batch 128, no L2 penalty, float32) for 5 epochs. The
+three run interleaved, several times, and each epoch is timed; medians resist the noise
+of a shared machine. Also measured in the same run: numpy's float32 GEMM rate, against
+which our achieved GFLOP/s are compared.
+
+Run (not part of the test suite)::
+
+    COURSEPKG_DATA=../shared/data python benchmarks/mlp_mnist.py [--repeats 3]
+"""
+
+import os
+
+os.environ.update(TF_CPP_MIN_LOG_LEVEL="3", TF_ENABLE_ONEDNN_OPTS="0")
+
+import argparse  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from coursepkg.datasets import load_mnist  # noqa: E402
+from coursepkg.mlp import MLPClassifier  # noqa: E402
+
+EPOCHS, BATCH_SIZE, LEARNING_RATE, HIDDEN = 5, 128, 0.1, 128
+TARGETS = {"vs_keras": 0.4, "vs_sklearn": 0.8, "gemm_fraction": 0.55, "accuracy_points": 0.3}
+
+
+def gemm_gflops(n=2048, repeats=7):
+    """Median GFLOP/s of numpy's float32 matrix product of two n x n matrices."""
+    rng = np.random.default_rng(0)
+    A, B = rng.random((n, n), dtype=np.float32), rng.random((n, n), dtype=np.float32)
+    A @ B  # warm up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        A @ B
+        times.append(time.perf_counter() - start)
+    return 2 * n ** 3 / np.median(times) / 1e9
+
+
+def flops_per_epoch(n_samples, n_in=784, n_hidden=HIDDEN, n_out=10):
+    """Matrix-product FLOPs of one epoch, counting the backward pass actually computed.
+
+    forward : X @ W1 and A1 @ W2
+    backward: A1.T @ delta2 (dW2), delta2 @ W2.T (delta1), X.T @ delta1 (dW1);
+              the gradient with respect to the input X is not computed.
+    """
+    forward = 2 * n_samples * (n_in * n_hidden + n_hidden * n_out)
+    backward = 2 * n_samples * (n_hidden * n_out + n_out * n_hidden + n_in * n_hidden)
+    return forward + backward
+
+
+def run_ours(data, seed):
+    (X, y), (X_test, y_test) = data
+    model = MLPClassifier((HIDDEN,), activation="relu", optimizer="sgd",
+                          learning_rate=LEARNING_RATE, batch_size=BATCH_SIZE, alpha=0.0,
+                          random_state=seed)
+    times = []
+    for epoch in range(EPOCHS):
+        start = time.perf_counter()
+        model.partial_fit(X, y, classes=np.arange(10) if epoch == 0 else None)
+        times.append(time.perf_counter() - start)
+    return times, model.score(X_test, y_test)
+
+
+def run_sklearn(data, seed):
+    from sklearn.neural_network import MLPClassifier as SkMLPClassifier
+    (X, y), (X_test, y_test) = data
+    model = SkMLPClassifier(hidden_layer_sizes=(HIDDEN,), activation="relu", solver="sgd",
+                            learning_rate_init=LEARNING_RATE, momentum=0.0, alpha=0.0,
+                            batch_size=BATCH_SIZE, random_state=seed)
+    times = []
+    for epoch in range(EPOCHS):  # partial_fit makes one pass over the data
+        start = time.perf_counter()
+        model.partial_fit(X, y, classes=np.arange(10) if epoch == 0 else None)
+        times.append(time.perf_counter() - start)
+    return times, model.score(X_test, y_test)
+
+
+def run_keras(data, seed):
+    import keras
+    (X, y), (X_test, y_test) = data
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([
+        keras.Input(shape=(784,)),
+        keras.layers.Dense(HIDDEN, activation="relu"),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=LEARNING_RATE),
+                  loss="sparse_categorical_crossentropy")
+
+    class EpochTimer(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            times.append(time.perf_counter() - self.start)
+
+    times = []
+    model.fit(X, y, epochs=EPOCHS, batch_size=BATCH_SIZE, shuffle=True, verbose=0,
+              callbacks=[EpochTimer()])
+    predicted = model.predict(X_test, batch_size=1024, verbose=0).argmax(axis=1)
+    return times, float(np.mean(predicted == y_test))
+
+
+RUNNERS = {"coursepkg": run_ours, "keras": run_keras, "sklearn": run_sklearn}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+
+    (X, y), (X_test, y_test) = load_mnist(scale=True, flatten=True)
+    data = (X.astype(np.float32), y), (X_test.astype(np.float32), y_test)
+    import keras  # noqa: F401  (import TensorFlow before timing anything)
+
+    epoch_times = {name: [] for name in RUNNERS}
+    accuracies = {name: [] for name in RUNNERS}
+    gemm = []
+    names = list(RUNNERS)
+    for repeat in range(args.repeats):
+        gemm.append(gemm_gflops())
+        for name in names[repeat % 3:] + names[:repeat % 3]:  # rotate the order
+            times, accuracy = RUNNERS[name](data, seed=repeat)
+            epoch_times[name] += times
+            accuracies[name].append(accuracy)
+            print(f"repeat {repeat + 1}/{args.repeats} {name:10s} epochs "
+                  f"{' '.join(f'{t:.3f}' for t in times)} s, test accuracy {accuracy:.4f}",
+                  flush=True)
+        gemm.append(gemm_gflops())
+
+    median = {name: float(np.median(t)) for name, t in epoch_times.items()}
+    accuracy = {name: float(np.mean(a)) for name, a in accuracies.items()}
+    gflops = flops_per_epoch(len(X)) / median["coursepkg"] / 1e9
+    gemm_rate = float(np.median(gemm))
+    results = {
+        "vs_keras": median["coursepkg"] / median["keras"],
+        "vs_sklearn": median["coursepkg"] / median["sklearn"],
+        "gemm_fraction": gflops / gemm_rate,
+        "accuracy_points": 100 * max(abs(accuracy["coursepkg"] - accuracy[other])
+                                     for other in ("keras", "sklearn")),
+    }
+
+    print(f"\nMLP 784-{HIDDEN}-10, batch {BATCH_SIZE}, SGD {LEARNING_RATE}, float32, "
+          f"{EPOCHS} epochs, {args.repeats} interleaved repeats")
+    print(f"{'library':12s} {'median epoch':>13s} {'test accuracy':>14s}")
+    for name in RUNNERS:
+        print(f"{name:12s} {median[name]:11.3f} s {100 * accuracy[name]:13.2f} %")
+    print(f"\nnumpy float32 GEMM (2048^3), median: {gemm_rate:.1f} GFLOP/s")
+    print(f"coursepkg: {flops_per_epoch(len(X)) / 1e9:.1f} GFLOP per epoch, "
+          f"{gflops:.1f} GFLOP/s")
+    labels = {"vs_keras": "our epoch time / Keras's", "vs_sklearn": "our epoch time / sklearn's",
+              "gemm_fraction": "our GFLOP/s / GEMM rate",
+              "accuracy_points": "accuracy gap (points)"}
+    for key, value in results.items():
+        target = TARGETS[key]
+        ok = value >= target if key == "gemm_fraction" else value <= target
+        sign = ">=" if key == "gemm_fraction" else "<="
+        print(f"{labels[key]:28s} {value:6.3f}   target {sign} {target}   "
+              f"{'met' if ok else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
