@@ -7,7 +7,7 @@ it, so every arrow points to the right, and nodes of a column are stacked vertic
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.figure import Figure
+import matplotlib.pyplot as plt
 
 from .topo import topological_order
 
@@ -28,8 +28,8 @@ def draw_graph(node, max_nodes=60):
     -------
     matplotlib.figure.Figure
         One rounded box per node (its label or operation, ``data`` and ``grad``) and one
-        arrow per use of a node. The figure is not registered with pyplot: make it the
-        last expression of a notebook cell to display it, or call ``fig.savefig``.
+        arrow per use of a node. It is closed in pyplot, so it appears once when it is
+        the last expression of a notebook cell (and not otherwise); ``fig.savefig`` works.
     """
     if not hasattr(node, "parents"):
         raise TypeError(f"draw_graph needs a Value or Tensor, got {type(node).__name__}")
@@ -40,8 +40,8 @@ def draw_graph(node, max_nodes=60):
     positions = _layered_layout(order)
     n_columns = 1 + max(x for x, _ in positions.values())
     n_rows = 1 + max(len([p for p in positions.values() if p[0] == x]) for x in range(n_columns))
-    fig = Figure(figsize=(2.8 * n_columns, 1.1 * n_rows + 0.4))
-    ax = fig.add_subplot()
+    fig, ax = plt.subplots(figsize=(2.8 * n_columns, 1.1 * n_rows + 0.4))
+    plt.close(fig)  # returned, not shown as a side effect: the caller decides
     boxes = {}
     for n in order:
         x, y = positions[id(n)]

@@ -232,7 +232,8 @@ class Tensor:
         return self._elementwise("sigmoid", s, s * (1 - s))
 
     def relu(self):
-        return self._elementwise("relu", np.maximum(self.data, 0), (self.data > 0).astype(self.dtype))
+        above_kink = (self.data > 0).astype(self.dtype)  # derivative 1 for x > 0, else 0
+        return self._elementwise("relu", np.maximum(self.data, 0), above_kink)
 
     # --------------------------------------------------------- shape changes
 
