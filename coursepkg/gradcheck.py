@@ -72,8 +72,8 @@ def check_gradients(model, X, y, eps=1e-6):
     Parameters
     ----------
     model : fitted :class:`coursepkg.mlp.MLPClassifier` or :class:`~coursepkg.mlp.MLPRegressor`
-        Anything with ``coefs_``, ``intercepts_``, ``objective(X, y)`` (the training
-        objective, dropout off) and ``backward(forward(X), y)``.
+        Without dropout (its masks make the objective random). The objective is
+        evaluated in training mode, so batch normalisation uses the batch statistics.
     X : ndarray of shape (n_samples, n_features)
     y : targets as passed to ``fit``
     eps : float, default 1e-6
@@ -81,14 +81,19 @@ def check_gradients(model, X, y, eps=1e-6):
     Returns
     -------
     errors : dict
-        ``{"coefs_[i]": error, "intercepts_[i]": error}`` for every layer ``i``; a
-        correct backward pass gives errors below about ``1e-7`` in float64.
+        ``{"coefs_[i]": error, "intercepts_[i]": error, ...}`` for every layer ``i`` (and
+        ``"batch_norm_scales_[i]"`` with batch normalisation); a correct backward pass
+        gives errors below about ``1e-7`` in float64.
     """
-    coef_grads, intercept_grads = model.backward(model.forward(X), y)
+    if getattr(model, "dropout", 0):
+        raise ValueError("dropout makes the objective random: check gradients with dropout=0")
+    grads = model.backward(model.forward(X, training=True), y)
     errors = {}
-    for name, params, grads in (("coefs_", model.coefs_, coef_grads),
-                                ("intercepts_", model.intercepts_, intercept_grads)):
-        for i, (param, grad) in enumerate(zip(params, grads)):
-            numeric = numerical_gradient(lambda: model.objective(X, y), param, eps)
+    for name, params, param_grads in (
+            ("coefs_", model.coefs_, grads.coefs),
+            ("intercepts_", model.intercepts_, grads.intercepts),
+            ("batch_norm_scales_", model.batch_norm_scales_, grads.batch_norm_scales)):
+        for i, (param, grad) in enumerate(zip(params, param_grads)):
+            numeric = numerical_gradient(lambda: model.objective(X, y, training=True), param, eps)
             errors[f"{name}[{i}]"] = relative_error(grad, numeric)
     return errors

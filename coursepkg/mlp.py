@@ -21,6 +21,15 @@ simply ``(a[L] - Y) / n_samples``. The training objective adds an L2 penalty::
 
 exactly as :class:`sklearn.neural_network.MLPClassifier` defines it, so ``coefs_`` and
 ``intercepts_`` have scikit-learn's meaning and one SGD step gives the same new weights.
+
+With ``batch_norm=True`` every hidden layer normalises its pre-activation over the batch
+(Ioffe & Szegedy, 2015)::
+
+    u = a[i] @ coefs_[i]
+    z[i] = batch_norm_scales_[i] * (u - mean(u)) / sqrt(var(u) + eps) + intercepts_[i]
+
+so the intercept becomes the shift ``beta`` of the normalisation. Prediction uses running
+averages of the batch means and variances instead of the batch's own.
 """
 
 from __future__ import annotations
@@ -42,9 +51,27 @@ from . import initializers, losses, optimizers
 from .layers import dense
 from .preprocessing import one_hot
 
-__all__ = ["MLPClassifier", "MLPRegressor", "ForwardPass", "TrainingDivergedError"]
+__all__ = ["MLPClassifier", "MLPRegressor", "ForwardPass", "Gradients", "BatchNormCache",
+           "TrainingDivergedError"]
 
 _RELU_FAMILY = {"relu", "leaky_relu", "elu"}
+BATCH_NORM_EPSILON = 1e-5  # added to the variance before the square root
+BATCH_NORM_MOMENTUM = 0.9  # running <- momentum * running + (1 - momentum) * batch value
+
+
+class BatchNormCache(NamedTuple):
+    """Values of one batch-normalised layer kept for the backward pass.
+
+    ``x_hat`` (n_samples, units) is the normalised ``u``; ``inv_std`` (units,) is
+    ``1 / sqrt(var + eps)``; ``mean`` and ``var`` (units,) are the statistics used, the
+    batch's own when ``training`` is True, else the running averages.
+    """
+
+    x_hat: np.ndarray
+    inv_std: np.ndarray
+    mean: np.ndarray
+    var: np.ndarray
+    training: bool
 
 
 class ForwardPass(NamedTuple):
@@ -61,11 +88,38 @@ class ForwardPass(NamedTuple):
     dropout_masks : list of (ndarray or None)
         ``dropout_masks[i]``, for hidden layer ``i``, holds 0 for a dropped unit and
         ``1 / (1 - dropout)`` for a kept one (inverted dropout); None when not dropping.
+    batch_norm : list of (BatchNormCache or None)
+        For each hidden layer, what batch normalisation needs backwards; None without it.
     """
 
     z: list
     a: list
     dropout_masks: list
+    batch_norm: list
+
+
+class Gradients(tuple):
+    """What :meth:`backward` returns: the pair ``(coef_grads, intercept_grads)``.
+
+    ``coefs[i]`` (also ``grads[0][i]``) is ``dJ/dcoefs_[i]`` (fan_in, fan_out) and
+    ``intercepts[i]`` (``grads[1][i]``) is ``dJ/dintercepts_[i]`` (fan_out,), so
+    ``coef_grads, intercept_grads = model.backward(...)`` works. With batch
+    normalisation ``batch_norm_scales[i]`` is ``dJ/dbatch_norm_scales_[i]`` (units,);
+    without it, an empty list.
+    """
+
+    def __new__(cls, coefs, intercepts, batch_norm_scales=()):
+        grads = super().__new__(cls, (coefs, intercepts))
+        grads.batch_norm_scales = list(batch_norm_scales)
+        return grads
+
+    @property
+    def coefs(self):
+        return self[0]
+
+    @property
+    def intercepts(self):
+        return self[1]
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -77,7 +131,7 @@ class _BaseMLP(BaseEstimator):
 
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, optimizer="adam",
                  learning_rate=0.001, epochs=200, batch_size=200, shuffle=True, alpha=0.0001,
-                 dropout=0.0, early_stopping=False, validation_fraction=0.1,
+                 dropout=0.0, batch_norm=False, early_stopping=False, validation_fraction=0.1,
                  n_iter_no_change=10, tol=1e-4, clip_norm=None, init="auto",
                  random_state=None, dtype=np.float32, progress=False):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -89,6 +143,7 @@ class _BaseMLP(BaseEstimator):
         self.shuffle = shuffle
         self.alpha = alpha
         self.dropout = dropout
+        self.batch_norm = batch_norm
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
@@ -166,6 +221,10 @@ class _BaseMLP(BaseEstimator):
                 name = "he_normal" if relu_like else "glorot_uniform"
             self.coefs_.append(initializers.get(name)(fan_in, fan_out, self._rng, dtype=dtype))
             self.intercepts_.append(np.zeros(fan_out, dtype=dtype))
+        hidden_units = sizes[1:-1] if self.batch_norm else []
+        self.batch_norm_scales_ = [np.ones(units, dtype=dtype) for units in hidden_units]
+        self.batch_norm_means_ = [np.zeros(units, dtype=dtype) for units in hidden_units]
+        self.batch_norm_vars_ = [np.ones(units, dtype=dtype) for units in hidden_units]
         self._optimizer = (optimizers.get(self.optimizer, self.learning_rate)
                            if isinstance(self.optimizer, str) else copy.deepcopy(self.optimizer))
         self.loss_curve_ = []
@@ -177,9 +236,15 @@ class _BaseMLP(BaseEstimator):
 
     def _forward(self, X, training=False):
         hidden = self._hidden_activations(len(self.coefs_) - 1)
-        z, a, masks = [], [X], []
+        z, a, masks, norms = [], [X], [], []
         for i, (W, b) in enumerate(zip(self.coefs_, self.intercepts_)):
-            z.append(dense(a[-1], W, b))
+            if self.batch_norm_scales_ and i < len(hidden):
+                z_i, norm = self._batch_norm_forward(a[-1] @ W, i, training)
+                z.append(z_i)
+                norms.append(norm)
+            else:
+                z.append(dense(a[-1], W, b))
+                norms.append(None)
             if i < len(hidden):
                 out = hidden[i].function(z[-1])
                 mask = None
@@ -191,19 +256,43 @@ class _BaseMLP(BaseEstimator):
             else:
                 out = act.get(self._output_activation()).function(z[-1])
             a.append(out)
-        return ForwardPass(z, a, masks)
+        return ForwardPass(z, a, masks, norms[:len(hidden)])
+
+    def _batch_norm_forward(self, u, i, training):
+        if training:
+            mean, var = u.mean(axis=0), u.var(axis=0)
+        else:
+            mean, var = self.batch_norm_means_[i], self.batch_norm_vars_[i]
+        inv_std = 1 / np.sqrt(var + BATCH_NORM_EPSILON)
+        x_hat = (u - mean) * inv_std
+        z = x_hat * self.batch_norm_scales_[i] + self.intercepts_[i]
+        return z, BatchNormCache(x_hat, inv_std, mean, var, training)
+
+    def _batch_norm_backward(self, delta, i, norm):
+        """From ``dJ/dz`` to ``dJ/du`` through the normalisation; also ``dJ/dscale``."""
+        scale_grad = (delta * norm.x_hat).sum(axis=0)
+        d_x_hat = delta * self.batch_norm_scales_[i]
+        if not norm.training:  # fixed statistics: a plain elementwise affine map
+            return d_x_hat * norm.inv_std, scale_grad
+        # The batch mean and variance depend on every sample of the batch as well.
+        d_u = (d_x_hat - d_x_hat.mean(axis=0)
+               - norm.x_hat * (d_x_hat * norm.x_hat).mean(axis=0)) * norm.inv_std
+        return d_u, scale_grad
 
     def _backward(self, cache, Y):
         n_samples = len(Y)
         hidden = self._hidden_activations(len(self.coefs_) - 1)
         coef_grads, intercept_grads = [None] * len(self.coefs_), [None] * len(self.coefs_)
+        scale_grads = [None] * len(self.batch_norm_scales_)
         # dJ/dz of the output layer (canonical link); 1/n is folded into every delta.
         delta = (cache.a[-1] - Y) * (1 / n_samples)
         for i in reversed(range(len(self.coefs_))):
+            intercept_grads[i] = delta.sum(axis=0)
+            if i < len(scale_grads):  # batch norm: continue from dJ/dz to dJ/du = a @ W
+                delta, scale_grads[i] = self._batch_norm_backward(delta, i, cache.batch_norm[i])
             coef_grads[i] = cache.a[i].T @ delta
             if self.alpha:
                 coef_grads[i] += (self.alpha / n_samples) * self.coefs_[i]
-            intercept_grads[i] = delta.sum(axis=0)
             if i == 0:
                 break  # the gradient with respect to the input X is not needed
             delta = delta @ self.coefs_[i].T  # dJ/da[i]
@@ -213,7 +302,7 @@ class _BaseMLP(BaseEstimator):
                 delta *= hidden[i - 1].derivative(cache.z[i - 1])
             else:
                 delta *= hidden[i - 1].derivative(cache.z[i - 1], cache.a[i])
-        return coef_grads, intercept_grads
+        return Gradients(coef_grads, intercept_grads, scale_grads)
 
     def _objective_from_output(self, Y, output):
         if not np.all(np.isfinite(output)):
@@ -230,12 +319,14 @@ class _BaseMLP(BaseEstimator):
         ----------
         X : array-like of shape (n_samples, n_features)
         training : bool, default False
-            With True, dropout (if any) draws new masks, as during ``fit``.
+            As during ``fit``: dropout (if any) draws new masks and batch normalisation
+            (if any) uses the batch's statistics. Nothing is stored on the model.
 
         Returns
         -------
         ForwardPass
-            ``(z, a, dropout_masks)``: see :class:`ForwardPass`; ``a[-1]`` is the output.
+            ``(z, a, dropout_masks, batch_norm)``: see :class:`ForwardPass`; ``a[-1]`` is
+            the output.
         """
         check_is_fitted(self)
         return self._forward(self._validate_X(X), training)
@@ -252,12 +343,11 @@ class _BaseMLP(BaseEstimator):
 
         Returns
         -------
-        coef_grads : list of ndarray
-            ``coef_grads[i]`` has the shape of ``coefs_[i]``, (fan_in, fan_out):
-            ``dJ/dW = a[i].T @ delta[i] + alpha / n * W`` with
-            ``delta[i] = dJ/dz[i]`` of shape (n_samples, fan_out).
-        intercept_grads : list of ndarray
-            ``intercept_grads[i]`` of shape (fan_out,): the column sums of ``delta[i]``.
+        Gradients
+            The pair ``(coef_grads, intercept_grads)`` of lists shaped like ``coefs_`` and
+            ``intercepts_`` (and ``.batch_norm_scales``: see :class:`Gradients`). Without batch normalisation ``coefs[i] = a[i].T @ delta[i] + alpha / n * W``
+            and ``intercepts[i]`` is the column sum of ``delta[i] = dJ/dz[i]``, of shape
+            (n_samples, fan_out).
         """
         check_is_fitted(self)
         Y = self._encode(y)
@@ -265,26 +355,39 @@ class _BaseMLP(BaseEstimator):
             raise ValueError(f"y has {len(Y)} samples but the cache holds {len(cache.a[0])}")
         return self._backward(cache, Y)
 
-    def objective(self, X, y):
-        """Training objective ``J`` (mean loss + L2 penalty) on ``(X, y)``, without dropout."""
+    def objective(self, X, y, training=False):
+        """Training objective ``J`` (mean loss + L2 penalty) on ``(X, y)``.
+
+        ``training`` has the meaning of :meth:`forward`'s.
+        """
         check_is_fitted(self)
-        return self._objective_from_output(self._encode(y), self._forward(self._validate_X(X))
-                                           .a[-1])
+        cache = self._forward(self._validate_X(X), training)
+        return self._objective_from_output(self._encode(y), cache.a[-1])
 
     # ----------------------------------------------------------------- training
 
     def _train_batch(self, X, Y):
         cache = self._forward(X, training=True)
-        coef_grads, intercept_grads = self._backward(cache, Y)
+        grads = self._backward(cache, Y)
         loss = self._objective_from_output(Y, cache.a[-1])
-        grads = coef_grads + intercept_grads
+        grads = grads.coefs + grads.intercepts + grads.batch_norm_scales
         if self.clip_norm is not None:
-            norm = np.sqrt(sum(float(np.vdot(g, g)) for g in grads))
-            if norm > self.clip_norm:
+            grad_norm = np.sqrt(sum(float(np.vdot(g, g)) for g in grads))
+            if grad_norm > self.clip_norm:
                 for g in grads:
-                    g *= self.clip_norm / norm
-        self._optimizer.step(self.coefs_ + self.intercepts_, grads)
+                    g *= self.clip_norm / grad_norm
+        self._optimizer.step(self._parameters(), grads)
+        for i in range(len(self.batch_norm_scales_)):  # running averages for prediction
+            batch_stats = cache.batch_norm[i]
+            for running, batch in ((self.batch_norm_means_[i], batch_stats.mean),
+                                   (self.batch_norm_vars_[i], batch_stats.var)):
+                running *= BATCH_NORM_MOMENTUM
+                running += (1 - BATCH_NORM_MOMENTUM) * batch
         return loss
+
+    def _parameters(self):
+        """Every trained array, in the order of the gradients."""
+        return self.coefs_ + self.intercepts_ + self.batch_norm_scales_
 
     def _train_epoch(self, X, Y):
         n_samples = len(X)
@@ -332,13 +435,23 @@ class _BaseMLP(BaseEstimator):
                     score = self._score_encoded(X_val, Y_val)
                     self.validation_scores_.append(score)
                     if best is None or score > best[0] + self.tol:
-                        best = (score, self.n_iter_, copy.deepcopy((self.coefs_, self.intercepts_)))
+                        best = (score, self.n_iter_, self._snapshot())
                     elif self.n_iter_ - best[1] >= self.n_iter_no_change:
                         break
         if best is not None:  # keep the weights of the best validation score
             self.best_validation_score_ = best[0]
-            self.coefs_, self.intercepts_ = best[2]
+            self._restore(best[2])
         return self
+
+    _STATE = ("coefs_", "intercepts_", "batch_norm_scales_", "batch_norm_means_",
+              "batch_norm_vars_")
+
+    def _snapshot(self):
+        return {name: copy.deepcopy(getattr(self, name)) for name in self._STATE}
+
+    def _restore(self, snapshot):
+        for name, value in snapshot.items():
+            setattr(self, name, value)
 
     def fit(self, X, y):
         """Train from freshly drawn weights for ``epochs`` passes over the data.
@@ -393,6 +506,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         L2 penalty: ``alpha / (2 n) * sum ||W||^2`` per batch of ``n`` samples.
     dropout : float, default 0.0
         Probability of dropping each hidden unit during training (inverted dropout).
+    batch_norm : bool, default False
+        Batch-normalise the pre-activation of every hidden layer (see the module notes).
     early_stopping : bool, default False
         Hold out ``validation_fraction`` of the data (stratified), stop after
         ``n_iter_no_change`` epochs without a validation accuracy gain above ``tol``,
@@ -419,6 +534,9 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         ``coefs_[i]`` of shape (fan_in, fan_out), the weights of layer ``i``.
     intercepts_ : list of ndarray
         ``intercepts_[i]`` of shape (fan_out,).
+    batch_norm_scales_, batch_norm_means_, batch_norm_vars_ : list of ndarray
+        For each hidden layer with ``batch_norm``: the learnt scale and the running mean
+        and variance, each of shape (units,); empty lists without batch normalisation.
     loss_curve_ : list of float
         Training objective averaged over each epoch.
     validation_scores_ : list of float or None

@@ -24,23 +24,26 @@ def _iris():
 
 @given(sizes=st.lists(st.integers(1, 6), min_size=1, max_size=3),
        activations=st.data(), alpha=st.sampled_from([0.0, 0.3]),
-       n_classes=st.sampled_from([2, 3]), seed=st.integers(0, 1000))
-@settings(max_examples=40, deadline=None)
+       n_classes=st.sampled_from([2, 3]), batch_norm=st.booleans(),
+       seed=st.integers(0, 1000))
+@settings(max_examples=60, deadline=None)
 def test_random_classifier_gradients_match_finite_differences(sizes, activations, alpha,
-                                                              n_classes, seed):
+                                                              n_classes, batch_norm, seed):
     names = activations.draw(st.lists(st.sampled_from(HIDDEN), min_size=len(sizes),
                                       max_size=len(sizes)))
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(7, 3))
     y = np.arange(7) % n_classes
-    model = MLPClassifier(sizes, activation=names, alpha=alpha, epochs=1, batch_size=7,
-                          dtype=np.float64, random_state=seed).fit(X, y)
+    model = MLPClassifier(sizes, activation=names, alpha=alpha, batch_norm=batch_norm,
+                          epochs=1, batch_size=7, dtype=np.float64, random_state=seed).fit(X, y)
     # Finite differences are meaningless at the ReLU kink z = 0: skip those rare draws.
-    assume(all(np.abs(z).min() > 1e-4 for z in model.forward(X).z[:-1]))
+    cache = model.forward(X, training=True)
+    assume(all(np.abs(z).min() > 1e-4 for z in cache.z[:-1]))
     # A vanishing gradient (norm < 1e-4) sits below the rounding noise of the central
     # differences (about 1e-16 / eps), where a relative error means nothing: skip it.
-    coef_grads, intercept_grads = model.backward(model.forward(X), y)
-    assume(min(np.linalg.norm(g) for g in coef_grads + intercept_grads) > 1e-4)
+    grads = model.backward(cache, y)
+    assume(min(np.linalg.norm(g) for g in
+               grads.coefs + grads.intercepts + grads.batch_norm_scales) > 1e-4)
     errors = check_gradients(model, X, y)
     assert max(errors.values()) < 1e-6, errors
 
@@ -129,6 +132,27 @@ def test_dropout_only_acts_while_training():
     mask = cache.dropout_masks[0]
     assert set(np.unique(mask)) == {0.0, 2.0}
     assert 0.4 < np.mean(mask == 0) < 0.6
+
+
+def test_batch_norm_learns_and_predicts_with_running_statistics():
+    X, y = _iris()
+    X = 10 * X + 5  # badly scaled input: batch normalisation copes with it
+    model = MLPClassifier((16, 16), batch_norm=True, learning_rate=0.01, epochs=60,
+                          batch_size=32, random_state=0).fit(X, y)
+    assert model.score(X, y) > 0.9
+    assert [s.shape for s in model.batch_norm_scales_] == [(16,), (16,)]
+    # Prediction uses the running statistics, so a sample's output does not depend on
+    # the other samples of the batch.
+    np.testing.assert_allclose(model.predict_proba(X[:1]), model.predict_proba(X)[:1],
+                               rtol=1e-6)
+    # The running mean tracks the mean of the first layer's u = X @ W over the data.
+    u = X.astype(np.float32) @ model.coefs_[0]
+    np.testing.assert_allclose(model.batch_norm_means_[0], u.mean(axis=0),
+                               atol=0.2 * u.std(axis=0).max())
+    # In training mode each batch is normalised by its own statistics.
+    x_hat = model.forward(X, training=True).batch_norm[0].x_hat
+    np.testing.assert_allclose(x_hat.mean(axis=0), 0, atol=1e-5)
+    np.testing.assert_allclose(x_hat.std(axis=0), 1, atol=1e-3)
 
 
 def test_early_stopping_keeps_the_best_validation_score():

@@ -128,7 +128,8 @@ def _key(estimator):
 
 
 @parametrize_with_checks(
-    [MLPClassifier(**FAST), MLPRegressor(**FAST), LinearRegression(),
+    [MLPClassifier(**FAST), MLPClassifier(**FAST, batch_norm=True, dropout=0.1),
+     MLPRegressor(**FAST), LinearRegression(),
      LinearRegression(solver="gd", alpha=0.1, learning_rate=0.01), Perceptron(),
      Adaline(learning_rate=0.01, epochs=20), LogisticRegression(epochs=50)],
     expected_failed_checks=lambda est: EXPECTED_FAILED.get(_key(est), {}))
