@@ -12,9 +12,10 @@ from coursepkg.autodiff.opcount import FORMULAS
 def test_counted_records_every_operation():
     counter = OpCounter()
     x = Counted(2.0, counter)
-    y = (1 + x * 3 - x / 2) ** 2
-    assert y.value == (1 + 6 - 1) ** 2
-    assert counter.by_op == {"*": 1, "+": 1, "/": 1, "-": 1, "**": 1}
+    y = -(1 + x * 3 - x / 2) ** 2
+    assert y.value == -((1 + 6 - 1) ** 2)
+    assert counter.by_op == {"*": 1, "+": 1, "/": 1, "-": 1, "**": 1, "neg": 1}
+    assert counter.total == 6
 
 
 def test_table_of_the_classic_counts():

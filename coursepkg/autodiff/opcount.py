@@ -83,6 +83,9 @@ class Counted:
     def __rtruediv__(self, other):
         return self._result(_plain(other) / self.value, "/")
 
+    def __neg__(self):
+        return self._result(-self.value, "neg")
+
     def exp(self):
         return self._result(math.exp(self.value), "exp")
 
@@ -91,10 +94,12 @@ class Counted:
 
 
 def exp(x):
+    """``exp`` of a :class:`Counted` number (one operation)."""
     return x.exp()
 
 
 def sqrt(x):
+    """``sqrt`` of a :class:`Counted` number (one operation)."""
     return x.sqrt()
 
 
