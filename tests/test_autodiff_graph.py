@@ -1,5 +1,6 @@
 """draw_graph: one box per node, one arrow per use of a node, for Value and Tensor graphs."""
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -20,8 +21,10 @@ def test_value_graph_has_one_box_per_node_and_one_arrow_per_edge():
     c = a * b
     loss = (c + a).tanh()  # nodes: a, b, c, c + a, tanh -> 5; edges: 2 + 2 + 1 -> 5
     loss.backward()
+    open_before = plt.get_fignums()
     fig = draw_graph(loss)
     assert isinstance(fig, Figure)
+    assert plt.get_fignums() == open_before  # closed in pyplot: shown once, by the caller
     boxes = _boxes(fig)
     assert len(boxes) == 5
     assert len(_arrows(fig)) == 5
