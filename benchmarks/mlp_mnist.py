@@ -8,7 +8,12 @@ which our achieved GFLOP/s are compared.
 
 Run (not part of the test suite)::
 
-    COURSEPKG_DATA=../shared/data python benchmarks/mlp_mnist.py [--repeats 3]
+    COURSEPKG_DATA=../shared/data python benchmarks/mlp_mnist.py [--repeats 3] [--threads 1]
+
+``--threads N`` limits every library to N threads (numpy's BLAS and scikit-learn through
+threadpoolctl, TensorFlow through its intra-op pool), the GEMM reference included. On a
+machine whose cores are shared with other work, one thread gives far steadier figures:
+a multi-threaded BLAS slows down badly when another process takes one of its cores.
 """
 
 import os
@@ -16,9 +21,11 @@ import os
 os.environ.update(TF_CPP_MIN_LOG_LEVEL="3", TF_ENABLE_ONEDNN_OPTS="0")
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
 
 from coursepkg.datasets import load_mnist  # noqa: E402
 from coursepkg.mlp import MLPClassifier  # noqa: E402
@@ -111,11 +118,24 @@ RUNNERS = {"coursepkg": run_ours, "keras": run_keras, "sklearn": run_sklearn}
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="limit every library to this many threads (default: no limit)")
     args = parser.parse_args()
 
     (X, y), (X_test, y_test) = load_mnist(scale=True, flatten=True)
-    data = (X.astype(np.float32), y), (X_test.astype(np.float32), y_test)
-    import keras  # noqa: F401  (import TensorFlow before timing anything)
+    data = (X.astype(np.float32, copy=False), y), (X_test.astype(np.float32, copy=False), y_test)
+    import tensorflow as tf  # import TensorFlow before timing anything
+    limit = contextlib.nullcontext()
+    if args.threads:
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+        limit = threadpool_limits(args.threads)
+    with limit:
+        run_all(data, args)
+
+
+def run_all(data, args):
+    n_samples = len(data[0][0])
 
     epoch_times = {name: [] for name in RUNNERS}
     accuracies = {name: [] for name in RUNNERS}
@@ -134,7 +154,7 @@ def main():
 
     median = {name: float(np.median(t)) for name, t in epoch_times.items()}
     accuracy = {name: float(np.mean(a)) for name, a in accuracies.items()}
-    gflops = flops_per_epoch(len(X)) / median["coursepkg"] / 1e9
+    gflops = flops_per_epoch(n_samples) / median["coursepkg"] / 1e9
     gemm_rate = float(np.median(gemm))
     results = {
         "vs_keras": median["coursepkg"] / median["keras"],
@@ -144,13 +164,14 @@ def main():
                                      for other in ("keras", "sklearn")),
     }
 
+    threads = f"{args.threads} thread(s)" if args.threads else "default threads"
     print(f"\nMLP 784-{HIDDEN}-10, batch {BATCH_SIZE}, SGD {LEARNING_RATE}, float32, "
-          f"{EPOCHS} epochs, {args.repeats} interleaved repeats")
+          f"{EPOCHS} epochs, {args.repeats} interleaved repeats, {threads}")
     print(f"{'library':12s} {'median epoch':>13s} {'test accuracy':>14s}")
     for name in RUNNERS:
         print(f"{name:12s} {median[name]:11.3f} s {100 * accuracy[name]:13.2f} %")
     print(f"\nnumpy float32 GEMM (2048^3), median: {gemm_rate:.1f} GFLOP/s")
-    print(f"coursepkg: {flops_per_epoch(len(X)) / 1e9:.1f} GFLOP per epoch, "
+    print(f"coursepkg: {flops_per_epoch(n_samples) / 1e9:.1f} GFLOP per epoch, "
           f"{gflops:.1f} GFLOP/s")
     labels = {"vs_keras": "our epoch time / Keras's", "vs_sklearn": "our epoch time / sklearn's",
               "gemm_fraction": "our GFLOP/s / GEMM rate",

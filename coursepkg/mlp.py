@@ -55,6 +55,7 @@ __all__ = ["MLPClassifier", "MLPRegressor", "ForwardPass", "Gradients", "BatchNo
            "TrainingDivergedError"]
 
 _RELU_FAMILY = {"relu", "leaky_relu", "elu"}
+_TRAINABLE = [name for name in act.ELEMENTWISE if name != "step"]  # usable in hidden layers
 BATCH_NORM_EPSILON = 1e-5  # added to the variance before the square root
 BATCH_NORM_MOMENTUM = 0.9  # running <- momentum * running + (1 - momentum) * batch value
 
@@ -171,10 +172,10 @@ class _BaseMLP(BaseEstimator):
             raise ValueError(f"activation lists {len(names)} names for {n_hidden} hidden layers")
         found = [act.get(name) for name in names]  # raises on unknown names
         for f in found:
-            if f.name not in act.ELEMENTWISE or f.name == "step":
+            if f.name not in _TRAINABLE:
                 raise ValueError(
                     f"activation {f.name!r} cannot be used in a hidden layer trained by "
-                    f"gradients; choose among {', '.join(n for n in act.ELEMENTWISE if n != 'step')}")
+                    f"gradients; choose among {', '.join(_TRAINABLE)}")
         return found
 
     def _check_parameters(self):
@@ -197,7 +198,8 @@ class _BaseMLP(BaseEstimator):
         if not 0 <= self.dropout < 1:
             raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}")
         if not 0 < self.validation_fraction < 1:
-            raise ValueError(f"validation_fraction must be in (0, 1), got {self.validation_fraction!r}")
+            raise ValueError(
+                f"validation_fraction must be in (0, 1), got {self.validation_fraction!r}")
         if self.clip_norm is not None:
             positive("clip_norm", self.clip_norm)
         if self.init != "auto":
@@ -345,8 +347,9 @@ class _BaseMLP(BaseEstimator):
         -------
         Gradients
             The pair ``(coef_grads, intercept_grads)`` of lists shaped like ``coefs_`` and
-            ``intercepts_`` (and ``.batch_norm_scales``: see :class:`Gradients`). Without batch normalisation ``coefs[i] = a[i].T @ delta[i] + alpha / n * W``
-            and ``intercepts[i]`` is the column sum of ``delta[i] = dJ/dz[i]``, of shape
+            ``intercepts_`` (and ``.batch_norm_scales``: see :class:`Gradients`). Without
+            batch normalisation ``coefs[i] = a[i].T @ delta[i] + alpha / n * W`` and
+            ``intercepts[i]`` is the column sum of ``delta[i] = dJ/dz[i]``, of shape
             (n_samples, fan_out).
         """
         check_is_fitted(self)

@@ -238,3 +238,24 @@ def test_bad_data_is_a_clear_error():
         model.predict(X[:, :3])
     with pytest.raises(ValueError, match="labels not in classes_"):
         model.partial_fit(X, y + 1)
+
+
+def test_check_gradients_needs_a_deterministic_objective():
+    X, y = _iris()
+    model = MLPClassifier((4,), dropout=0.5, epochs=1, dtype=np.float64, random_state=0)
+    with pytest.raises(ValueError, match="dropout=0"):
+        check_gradients(model.fit(X, y), X[:5], y[:5])
+
+
+def test_backward_returns_gradients_shaped_like_the_parameters():
+    X, y = _iris()
+    model = MLPClassifier((5, 4), batch_norm=True, epochs=1, random_state=0).fit(X, y)
+    grads = model.backward(model.forward(X, training=True), y)
+    coef_grads, intercept_grads = grads
+    assert coef_grads is grads.coefs and intercept_grads is grads.intercepts
+    for params, param_grads in ((model.coefs_, grads.coefs),
+                                (model.intercepts_, grads.intercepts),
+                                (model.batch_norm_scales_, grads.batch_norm_scales)):
+        assert [g.shape for g in param_grads] == [p.shape for p in params]
+    with pytest.raises(ValueError, match="y has 10 samples but the cache holds 150"):
+        model.backward(model.forward(X), y[:10])

@@ -37,8 +37,8 @@ def _sk_fitted(sk, X, y, **fit_kwargs):
 @pytest.mark.parametrize("n_classes", [2, 4])
 def test_same_weights_give_the_same_predict_proba(sk_activation, n_classes):
     X, y = _data(n_classes)
-    sk = _sk_fitted(SkMLPClassifier(hidden_layer_sizes=(6, 5), activation=sk_activation, max_iter=20,
-                                    random_state=0), X, y)
+    sk = _sk_fitted(SkMLPClassifier(hidden_layer_sizes=(6, 5), activation=sk_activation,
+                                    max_iter=20, random_state=0), X, y)
     ours = MLPClassifier((6, 5), activation=SK_ACTIVATIONS[sk_activation], epochs=1,
                          dtype=np.float64, random_state=0).fit(X, y)
     ours.coefs_ = [W.copy() for W in sk.coefs_]
@@ -50,7 +50,8 @@ def test_same_weights_give_the_same_predict_proba(sk_activation, n_classes):
 def test_same_weights_give_the_same_regression():
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(30, 4)), rng.normal(size=(30, 2))
-    sk = _sk_fitted(SkMLPRegressor(hidden_layer_sizes=(7,), activation="tanh", max_iter=20, random_state=0), X, y)
+    sk = _sk_fitted(SkMLPRegressor(hidden_layer_sizes=(7,), activation="tanh", max_iter=20,
+                                   random_state=0), X, y)
     ours = MLPRegressor((7,), activation="tanh", epochs=1, dtype=np.float64,
                         random_state=0).fit(X, y)
     ours.coefs_, ours.intercepts_ = sk.coefs_, sk.intercepts_
