@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_iris
+from sklearn.datasets import load_breast_cancer, load_iris, make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
 from sklearn.neural_network import MLPClassifier as SkMLPClassifier
@@ -102,6 +102,32 @@ def test_pipeline_and_grid_search():
     assert search.best_score_ > 0.9
     assert search.best_params_["mlpclassifier__hidden_layer_sizes"] == (16,)
     assert search.score(X, y) > 0.9
+
+
+@pytest.mark.parametrize("estimator, grid, min_score", [
+    (MLPClassifier(epochs=10, learning_rate=0.01, random_state=0),
+     {"hidden_layer_sizes": [(4,), (8,)]}, 0.9),
+    (MLPRegressor(epochs=100, learning_rate=0.01, random_state=0),
+     {"alpha": [1e-4, 1e-2]}, 0.9),
+    (LinearRegression(), {"alpha": [0.0, 1.0]}, 0.9),
+    (Perceptron(epochs=10), {"learning_rate": [0.1, 1.0]}, 0.9),
+    (Adaline(epochs=10), {"solver": ["gd", "sgd"]}, 0.9),
+    (LogisticRegression(), {"alpha": [0.0, 1.0]}, 0.9),
+], ids=["MLPClassifier", "MLPRegressor", "LinearRegression", "Perceptron", "Adaline",
+        "LogisticRegression"])
+def test_every_estimator_works_in_a_pipeline_inside_grid_search(estimator, grid, min_score):
+    if isinstance(estimator, (MLPRegressor, LinearRegression)):
+        X, y = make_regression(n_samples=120, n_features=5, noise=5.0, random_state=0)
+        y = y / y.std()
+    else:
+        X, y = load_breast_cancer(return_X_y=True)
+    name = type(estimator).__name__.lower()
+    pipe = make_pipeline(StandardScaler(), estimator)
+    search = GridSearchCV(pipe, {f"{name}__{k}": v for k, v in grid.items()}, cv=3)
+    search.fit(X, y)
+    assert search.best_score_ > min_score
+    assert search.best_estimator_[-1] is not estimator  # cloned, never fitted in place
+    assert not hasattr(estimator, "n_features_in_")
 
 
 FAST = dict(hidden_layer_sizes=(16,), learning_rate=0.01, epochs=30, batch_size=32)
