@@ -47,6 +47,29 @@ def gemm_gflops(n=2048, repeats=7):
     return 2 * n ** 3 / np.median(times) / 1e9
 
 
+def batch_products_gflops(repeats=200):
+    """GFLOP/s of numpy on the five matrix products of one training step (batch 128).
+
+    A reference for what BLAS itself reaches on these small shapes, printed for
+    information; the target compares with :func:`gemm_gflops`.
+    """
+    rng = np.random.default_rng(0)
+    X = rng.random((BATCH_SIZE, 784), dtype=np.float32)
+    W1 = rng.random((784, HIDDEN), dtype=np.float32)
+    W2 = rng.random((HIDDEN, 10), dtype=np.float32)
+    A1 = rng.random((BATCH_SIZE, HIDDEN), dtype=np.float32)
+    D2 = rng.random((BATCH_SIZE, 10), dtype=np.float32)
+
+    def step():
+        X @ W1, A1 @ W2, A1.T @ D2, D2 @ W2.T, X.T @ A1
+
+    step()
+    start = time.perf_counter()
+    for _ in range(repeats):
+        step()
+    return flops_per_epoch(BATCH_SIZE) * repeats / (time.perf_counter() - start) / 1e9
+
+
 def flops_per_epoch(n_samples, n_in=784, n_hidden=HIDDEN, n_out=10):
     """Matrix-product FLOPs of one epoch, counting the backward pass actually computed.
 
@@ -139,10 +162,11 @@ def run_all(data, args):
 
     epoch_times = {name: [] for name in RUNNERS}
     accuracies = {name: [] for name in RUNNERS}
-    gemm = []
+    gemm, batch_products = [], []
     names = list(RUNNERS)
     for repeat in range(args.repeats):
         gemm.append(gemm_gflops())
+        batch_products.append(batch_products_gflops())
         for name in names[repeat % 3:] + names[:repeat % 3]:  # rotate the order
             times, accuracy = RUNNERS[name](data, seed=repeat)
             epoch_times[name] += times
@@ -171,6 +195,8 @@ def run_all(data, args):
     for name in RUNNERS:
         print(f"{name:12s} {median[name]:11.3f} s {100 * accuracy[name]:13.2f} %")
     print(f"\nnumpy float32 GEMM (2048^3), median: {gemm_rate:.1f} GFLOP/s")
+    print(f"numpy on one step's five products (batch {BATCH_SIZE}), median: "
+          f"{np.median(batch_products):.1f} GFLOP/s")
     print(f"coursepkg: {flops_per_epoch(n_samples) / 1e9:.1f} GFLOP per epoch, "
           f"{gflops:.1f} GFLOP/s")
     labels = {"vs_keras": "our epoch time / Keras's", "vs_sklearn": "our epoch time / sklearn's",
