@@ -8,28 +8,37 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display in CI
 
-_stage_seconds = defaultdict(float)
-_session_start = time.time()
+
+class StageTimer:
+    """Adds up test durations per stage: unit tests, each notebook folder, the book build."""
+
+    def __init__(self):
+        self.seconds = defaultdict(float)
+        self.start = time.time()
+
+    @staticmethod
+    def stage(nodeid: str) -> str:
+        path = nodeid.split("::")[0]
+        if path.endswith(".ipynb"):
+            return f"notebooks under nbval ({path.split('/')[0]}/)"
+        if path == "tests/test_book_build.py":
+            return "book build (jupyter-book -W)"
+        return "unit tests (tests/)"
+
+    def pytest_runtest_logreport(self, report):
+        self.seconds[self.stage(report.nodeid)] += report.duration
+
+    def pytest_terminal_summary(self, terminalreporter):
+        write = terminalreporter.write_line
+        terminalreporter.section("time per stage")
+        ci_start = os.environ.get("COURSEPKG_CI_START")
+        if ci_start:
+            write(f"{'install (before pytest started)':40s} {self.start - float(ci_start):8.1f} s")
+        for stage, seconds in sorted(self.seconds.items()):
+            write(f"{stage:40s} {seconds:8.1f} s")
+        write(f"{'whole pytest session':40s} {time.time() - self.start:8.1f} s")
 
 
-def _stage(nodeid: str) -> str:
-    if ".ipynb" in nodeid:
-        return "notebooks (nbval, " + nodeid.split("/")[0] + "/)"
-    if nodeid.startswith("tests/test_book_build.py"):
-        return "book build (jupyter-book -W)"
-    return "unit tests (tests/)"
-
-
-def pytest_runtest_logreport(report):
-    _stage_seconds[_stage(report.nodeid)] += report.duration
-
-
-def pytest_terminal_summary(terminalreporter):
-    write = terminalreporter.write_line
-    terminalreporter.section("time per stage")
-    ci_start = os.environ.get("COURSEPKG_CI_START")
-    if ci_start:
-        write(f"{'install and setup (before pytest)':40s} {_session_start - float(ci_start):8.1f} s")
-    for stage, seconds in sorted(_stage_seconds.items()):
-        write(f"{stage:40s} {seconds:8.1f} s")
-    write(f"{'pytest session':40s} {time.time() - _session_start:8.1f} s")
+def pytest_configure(config):
+    # Registered as a plugin so that it also sees the notebooks outside tests/.
+    config.pluginmanager.register(StageTimer(), "coursepkg-stage-timer")
