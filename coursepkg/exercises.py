@@ -157,8 +157,14 @@ def execute(nb: nbformat.NotebookNode, cwd, timeout: int = 120) -> nbformat.Note
     return nb
 
 
-def _pairs(solutions: Path, exercises: Path):
+def _pairs(solutions: Path, exercises: Path, only=None):
     masters = sorted(solutions.glob("*.ipynb"))
+    if only:
+        names = {Path(name).name for name in only}
+        unknown = names - {master.name for master in masters}
+        if unknown:
+            raise FileNotFoundError(f"no master {', '.join(sorted(unknown))} in {solutions}")
+        masters = [master for master in masters if master.name in names]
     if not masters:
         raise FileNotFoundError(f"no notebooks in {solutions}")
     for master in masters:
@@ -175,11 +181,12 @@ def _generated(master: Path, root: Path) -> nbformat.NotebookNode:
     return make_exercise(solution, chapter, generated_from)
 
 
-def build(solutions: Path, exercises: Path, *, run: bool = True) -> list[Path]:
-    """Write every exercise notebook from its master; returns the paths written."""
+def build(solutions: Path, exercises: Path, *, run: bool = True, only=None) -> list[Path]:
+    """Write every exercise notebook (or those named in ``only``) from its master; returns
+    the paths written."""
     exercises.mkdir(parents=True, exist_ok=True)
     written = []
-    for master, target in _pairs(solutions, exercises):
+    for master, target in _pairs(solutions, exercises, only):
         nb = _generated(master, solutions.parent)
         if run:
             execute(nb, cwd=exercises)
@@ -230,6 +237,8 @@ def main(argv=None) -> int:
                               help="write nothing; exit 1 if exercises/ is out of date")
     build_parser.add_argument("--no-execute", action="store_true",
                               help="store the notebooks without running them")
+    build_parser.add_argument("masters", nargs="*", metavar="MASTER",
+                              help="build only these masters (file names in solutions/)")
     build_parser.add_argument("--solutions", type=Path, default=Path("solutions"))
     build_parser.add_argument("--exercises", type=Path, default=Path("exercises"))
     execute_parser = commands.add_parser(
@@ -251,7 +260,13 @@ def main(argv=None) -> int:
             return 1
         print(f"{args.exercises} is up to date with {args.solutions}")
         return 0
-    for path in build(args.solutions, args.exercises, run=not args.no_execute):
+    try:
+        written = build(args.solutions, args.exercises, run=not args.no_execute,
+                        only=args.masters)
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for path in written:
         print(f"wrote {path}")
     return 0
 
