@@ -1,0 +1,83 @@
+"""coursepkg.backprop: the four equations agree with finite differences and with coursepkg.mlp."""
+
+import numpy as np
+import pytest
+
+from coursepkg import backprop
+from coursepkg.gradcheck import numerical_gradient, relative_error
+from coursepkg.mlp import MLPRegressor
+
+
+def random_network(rng, sizes):
+    coefs = [rng.normal(size=(m, k)) for m, k in zip(sizes[:-1], sizes[1:])]
+    intercepts = [rng.normal(size=k) for k in sizes[1:]]
+    return coefs, intercepts
+
+
+@pytest.mark.parametrize("sizes, activations", [
+    ([2, 2, 1], ["sigmoid", "sigmoid"]),
+    ([4, 5, 3, 2], ["tanh", "sigmoid", "identity"]),
+    ([3, 1], ["sigmoid"]),
+])
+def test_gradients_match_finite_differences(sizes, activations):
+    rng = np.random.default_rng(sum(sizes))
+    coefs, intercepts = random_network(rng, sizes)
+    X, Y = rng.normal(size=(6, sizes[0])), rng.normal(size=(6, sizes[-1]))
+
+    def cost():
+        return backprop.half_squared_error(
+            backprop.forward(X, coefs, intercepts, activations).a[-1], Y)
+
+    coef_grads, intercept_grads, deltas = backprop.backward(
+        backprop.forward(X, coefs, intercepts, activations), coefs, Y, activations)
+    for params, grads in ((coefs, coef_grads), (intercepts, intercept_grads)):
+        for param, grad in zip(params, grads):
+            assert grad.shape == param.shape
+            assert relative_error(grad, numerical_gradient(cost, param)) < 1e-7
+    assert [d.shape for d in deltas] == [(6, k) for k in sizes[1:]]
+
+
+def test_agrees_with_the_mlp_backward_pass():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(7, 3)), rng.normal(size=(7, 2))
+    model = MLPRegressor((4, 5), activation="sigmoid", epochs=1, alpha=0.0,
+                         dtype=np.float64, random_state=0).fit(X, y)
+    mlp_grads = model.backward(model.forward(X), y)
+    ours = backprop.backward(backprop.forward(X, model.coefs_, model.intercepts_,
+                                              ["sigmoid", "sigmoid", "identity"]),
+                             model.coefs_, y, ["sigmoid", "sigmoid", "identity"])
+    for mine, theirs in zip(ours[0] + ours[1], mlp_grads.coefs + mlp_grads.intercepts):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-10, atol=1e-12)
+
+
+def test_cost_is_half_the_mean_squared_distance():
+    output, Y = np.array([[1.0, 2.0], [0.0, 0.0]]), np.array([[0.0, 0.0], [3.0, 4.0]])
+    assert backprop.half_squared_error(output, Y) == pytest.approx((5 + 25) / 2 / 2)
+
+
+def test_layer_gradient_norms():
+    norms = backprop.layer_gradient_norms([np.full((2, 2), 1.0), np.array([[3.0], [4.0]])])
+    np.testing.assert_allclose(norms, [2.0, 5.0])
+
+
+def test_bad_input_is_refused():
+    rng = np.random.default_rng(1)
+    coefs, intercepts = random_network(rng, [2, 3, 1])
+    acts = ["sigmoid", "sigmoid"]
+    with pytest.raises(ValueError, match="shape"):
+        backprop.forward(np.ones((4, 3)), coefs, intercepts, acts)
+    with pytest.raises(ValueError, match="NaN"):
+        backprop.forward(np.array([[np.nan, 1.0]]), coefs, intercepts, acts)
+    with pytest.raises(ValueError, match="one weight matrix"):
+        backprop.forward(np.ones((4, 2)), coefs, intercepts, acts[:1])
+    with pytest.raises(ValueError, match="fan_in"):
+        backprop.forward(np.ones((4, 2)), [coefs[0], np.ones((2, 1))], intercepts, acts)
+    with pytest.raises(ValueError, match="bias"):
+        backprop.forward(np.ones((4, 2)), coefs, [np.ones(2), intercepts[1]], acts)
+    with pytest.raises(ValueError, match="unknown activation"):
+        backprop.forward(np.ones((4, 2)), coefs, intercepts, ["sigmoid", "nope"])
+    cache = backprop.forward(np.ones((4, 2)), coefs, intercepts, acts)
+    with pytest.raises(ValueError, match="rows"):
+        backprop.backward(cache, coefs, np.ones((3, 1)), acts)
+    with pytest.raises(ValueError, match="shape"):
+        backprop.backward(cache, coefs, np.ones((4, 2)), acts)
