@@ -44,7 +44,6 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
-from tqdm.auto import tqdm
 
 from . import activations as act
 from . import initializers, losses, optimizers
@@ -125,6 +124,16 @@ class Gradients(tuple):
 
 class TrainingDivergedError(FloatingPointError):
     """The training loss became NaN or infinite."""
+
+
+def _progress_bar(enabled, **kwargs):
+    """A tqdm bar, or a disabled one; ``tqdm.auto`` is imported only when a bar is shown,
+    because in a kernel without ipywidgets importing it prints a warning."""
+    if enabled:
+        from tqdm.auto import tqdm
+    else:
+        from tqdm import tqdm
+    return tqdm(disable=not enabled, **kwargs)
 
 
 class _BaseMLP(BaseEstimator):
@@ -428,7 +437,7 @@ class _BaseMLP(BaseEstimator):
         n_epochs = 1 if incremental else self.epochs
         best = None
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"), \
-                tqdm(total=n_epochs, disable=not self.progress, desc=type(self).__name__) as bar:
+                _progress_bar(self.progress, total=n_epochs, desc=type(self).__name__) as bar:
             for _ in range(n_epochs):
                 self.loss_curve_.append(self._train_epoch(X, Y))
                 self.n_iter_ += 1
