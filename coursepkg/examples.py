@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import sigmoid
-from .layers import dense
+from .feedforward import forward
 
 __all__ = ["xor_network", "xor_forward"]
 
@@ -61,14 +60,4 @@ def xor_forward(X, coefs=None, intercepts=None):
         raise ValueError("give both coefs and intercepts, or neither")
     if coefs is None:
         coefs, intercepts = xor_network()
-    if len(coefs) != len(intercepts):
-        raise ValueError(f"{len(coefs)} weight matrices but {len(intercepts)} bias vectors")
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2:
-        raise ValueError(f"X must be 2-D (n_samples, n_features), got shape {X.shape}")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X contains NaN or infinity")
-    activations = [X]
-    for W, b in zip(coefs, intercepts):
-        activations.append(sigmoid(dense(activations[-1], W, b)))
-    return activations
+    return forward(np.asarray(X, dtype=float), coefs, intercepts, "sigmoid", "sigmoid")
