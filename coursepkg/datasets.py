@@ -176,7 +176,7 @@ def _download(name: str, folder: Path, shape, sha256: str) -> None:
 
 def _fetch_to_temp(url: str, folder: Path) -> Path:
     """Download ``url`` into a temporary file inside ``folder``, with a progress bar."""
-    from tqdm.auto import tqdm  # imported here: tqdm.auto warns on import in a kernel without widgets
+    from tqdm import tqdm  # text bar: tqdm.auto warns on import in a kernel without ipywidgets
 
     fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".download-", suffix=".part")
     tmp = Path(tmp_name)

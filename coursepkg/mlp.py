@@ -127,11 +127,12 @@ class TrainingDivergedError(FloatingPointError):
 
 
 def _progress_bar(enabled, **kwargs):
-    """A tqdm bar, or a disabled one; ``tqdm.auto`` is imported only when a bar is shown,
-    because in a kernel without ipywidgets importing it prints a warning."""
-    if enabled:
+    """A tqdm bar (a notebook widget where ipywidgets is installed, else text), or a
+    disabled one. ``tqdm.auto`` is not used blindly: without ipywidgets it prints a warning."""
+    try:
+        import ipywidgets  # noqa: F401
         from tqdm.auto import tqdm
-    else:
+    except ImportError:
         from tqdm import tqdm
     return tqdm(disable=not enabled, **kwargs)
 

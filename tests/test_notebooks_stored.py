@@ -59,9 +59,12 @@ def test_executed_in_order_from_a_clean_kernel(path):
 def test_outputs_are_clean(path):
     nb = nbformat.read(path, as_version=4)
     for index, cell in enumerate(nb.cells):
+        # A cell whose output is machine-dependent (timings, progress bars) is marked so;
+        # only there may stderr (a tqdm bar) appear. The book removes stderr when rendering.
+        volatile = cell.get("source", "").startswith("# NBVAL_IGNORE_OUTPUT")
         for output in cell.get("outputs", []):
             assert output.output_type != "error", f"{path.name} cell {index} stores a traceback"
-            assert not (output.output_type == "stream" and output.name == "stderr"), (
+            assert volatile or not (output.output_type == "stream" and output.name == "stderr"), (
                 f"{path.name} cell {index} stores stderr: {output.text[:200]!r}")
             match = MACHINE_SPECIFIC.search(output_text(output))
             assert match is None, f"{path.name} cell {index} prints machine-specific text {match[0]!r}"
