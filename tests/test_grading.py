@@ -16,7 +16,7 @@ import pytest
 
 from coursepkg import grading
 from coursepkg.__main__ import main as coursepkg_main
-from coursepkg.checks import ch01
+from coursepkg.checks import ch01, chapter_module
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
@@ -24,6 +24,7 @@ EXERCISES = sorted((ROOT / "exercises").glob("*.ipynb"))
 # Seconds per cell. Every real cell of chapter 01 takes under 0.5 s, so a busy machine still
 # has a wide margin; the loops of the variants below cost this much each.
 TIMEOUT = 3
+CHAPTER_TIMEOUT = 120  # the masters and blanks of every chapter: their real cells' limit
 QUESTIONS = [f"ch01.{name}" for name in ch01.QUESTIONS]
 CHECK_CALL = re.compile(r"^ch01\.(q\d)\(")
 
@@ -128,15 +129,20 @@ def graded(tmp_path_factory):
     folder = tmp_path_factory.mktemp("submissions")
     for name, make in VARIANTS.items():
         nbformat.write(make(), folder / name)
-    for path in SOLUTIONS + EXERCISES:
-        shutil.copy(path, folder / f"{path.parent.name}-{path.name}")
     (folder / "broken.ipynb").write_text('{"cells": [')
+    # Every chapter's notebooks, graded with a timeout that fits their slowest real cell.
+    chapters = tmp_path_factory.mktemp("chapters")
+    for path in SOLUTIONS + EXERCISES:
+        shutil.copy(path, chapters / f"{path.parent.name}-{path.name}")
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir()}
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(grading, "_PROBE_TIMEOUT", 1)
         rows, errors = grading.grade([folder], timeout=TIMEOUT, progress=False)
+    chapter_rows, chapter_errors = grading.grade([chapters], timeout=CHAPTER_TIMEOUT,
+                                                 progress=False)
     after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir()}
-    return {(Path(r.notebook).name, r.question): r for r in rows}, errors, before, after
+    rows = {(Path(r.notebook).name, r.question): r for r in rows + chapter_rows}
+    return rows, errors + chapter_errors, before, after
 
 
 def scores(graded, name):
@@ -152,14 +158,31 @@ def test_no_grader_errors(graded):
     assert graded[1] == []
 
 
+def rows_of(graded, name):
+    """{question: row} of one graded notebook, whatever its chapter."""
+    return {question: row for (notebook, question), row in graded[0].items() if notebook == name}
+
+
+def registered_questions(path):
+    """The questions the notebook's chapter registers, e.g. {"ch01.q1", ...}."""
+    chapter = grading.detect_chapter(nbformat.read(path, as_version=4), path)
+    return {f"{chapter}.{name}" for name in chapter_module(chapter).QUESTIONS}
+
+
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
 def test_every_master_scores_full_marks(graded, path):
-    assert scores(graded, f"solutions-{path.name}") == full_marks()
+    rows = rows_of(graded, f"solutions-{path.name}")
+    assert set(rows) == registered_questions(path)
+    lost = {q: r.message for q, r in rows.items() if r.points != r.max_points}
+    assert not lost, lost
 
 
 @pytest.mark.parametrize("path", EXERCISES, ids=lambda p: p.stem)
 def test_every_blank_scores_zero(graded, path):
-    assert set(scores(graded, f"exercises-{path.name}").values()) == {0}
+    rows = rows_of(graded, f"exercises-{path.name}")
+    assert set(rows) == registered_questions(path)
+    earned = {q: r.message for q, r in rows.items() if r.points != 0}
+    assert not earned, earned
 
 
 def test_tampering_with_check_cells_changes_nothing(graded):
