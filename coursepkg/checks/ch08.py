@@ -5,7 +5,7 @@ name   question                                            answer graded        
 =====  ==================================================  ===================  ======
 q1     backward rule of ``softplus`` for ``Value``         ``softplus``         4
 q2     forward mode: ``arctan`` of a ``Dual``              ``dual_arctan``      3
-q3     a reverse-mode sweep by hand (adjoints)             ``answer_q3``        3.5
+q3     a reverse-mode sweep by hand (adjoints)             ``answer_q3``        5
 q4     a backward pass that visits shared nodes once       ``backward``         5
 q5     un-broadcasting a gradient                          ``unbroadcast``      5
 q6     the gradients of a matrix product                   ``matmul_backward``  3
@@ -76,7 +76,9 @@ def _run_backward(out):
 
 def _value_from(check, function, x):
     out = check.call(function, x)
-    if not isinstance(out, Value):
+    # By duck type: the grader re-imports coursepkg, so the answer's Value class may be a
+    # different copy of coursepkg.autodiff.Value.
+    if not all(hasattr(out, name) for name in ("data", "grad", "parents", "backward")):
         raise StudentError(f"expected a Value, got {type(out).__name__} {_short(out)}")
     return out
 
@@ -117,7 +119,7 @@ def reference_arctan(a, b):
 
 def _dual_from(check, function, x):
     out = check.call(function, x)
-    if not isinstance(out, Dual):
+    if not all(hasattr(out, name) for name in ("value", "derivative")):  # duck type, as above
         raise StudentError(f"expected a Dual, got {type(out).__name__} {_short(out)}")
     return out
 
@@ -166,15 +168,14 @@ def q3_graph(x=Q3_INPUTS["x"], y=Q3_INPUTS["y"]):
 
 @QUESTIONS.question(
     "q3", title="reverse-mode sweep by hand", answer_name="answer_q3",
-    hint="start from f_bar = 1 and go backwards: c_bar = y, b_bar = c_bar, "
-         "a_bar = b_bar * exp(a), and x and y each collect one term per use (x is used by a "
-         "and c, y by a and f)")
+    hint="start from df/df = 1 and go backwards through c, b and a, multiplying by one "
+         "local derivative per edge; x and y each collect one term per use (x is used by a "
+         "and by c, y by a and by f)")
 def q3(check, answer_q3):
-    """The adjoints ``df/dv`` of every node of a small graph, 1/2 point each for the
-    intermediate nodes, 1 point each for the inputs (1 % tolerance)."""
+    """The adjoints ``df/dv`` of every node of a small graph, 1 point each (1 % tolerance)."""
     nodes = q3_graph()
     for name in Q3_ADJOINTS:
-        with check.case(f"df/d{name}", points=1 if name in ("x", "y") else 0.5):
+        with check.case(f"df/d{name}"):
             missing = _missing_answer(answer_q3, "answer_q3")
             if missing:
                 raise StudentError(missing)
@@ -288,8 +289,9 @@ def reference_matmul_backward(A, B, G):
 
 @QUESTIONS.question(
     "q6", title="gradients of a matrix product", answer_name="matmul_backward",
-    hint="out[i, j] = sum_k A[i, k] B[k, j], so dL/dA[i, k] = sum_j G[i, j] B[k, j]: "
-         "dA = G @ B.T, and likewise dB = A.T @ G; check the shapes: dA like A, dB like B")
+    hint="write out[i, j] = sum_k A[i, k] B[k, j], differentiate with respect to one entry "
+         "A[i, k] (and B[k, j]), then read each sum as a matrix product; dA has the shape "
+         "of A and dB the shape of B")
 def q6(check, matmul_backward):
     """``matmul_backward(A, B, G)`` returns ``(dA, dB)`` for ``out = A @ B``."""
     rng = np.random.default_rng(6)
