@@ -232,7 +232,7 @@ def soft_threshold(z, threshold):
     if not threshold >= 0:
         raise ValueError(f"threshold must be >= 0, got {threshold!r}")
     z = np.asarray(z, dtype=np.float64)
-    return np.sign(z) * np.maximum(np.abs(z) - threshold, 0.0)
+    return np.sign(z) * np.maximum(np.abs(z) - threshold, 0.0) + 0.0  # + 0.0: no -0.0
 
 
 def lasso_ista(X, y, alpha, *, n_steps=10_000, tol=1e-10):

@@ -97,6 +97,7 @@ def test_minibatch_divergence_is_reported(data):
 def test_soft_threshold():
     np.testing.assert_array_equal(descent.soft_threshold([-3.0, -0.5, 0.0, 0.5, 3.0], 1.0),
                                   [-2.0, 0.0, 0.0, 0.0, 2.0])
+    assert not np.signbit(descent.soft_threshold(-0.5, 1.0))  # prints as 0., not -0.
 
 
 @pytest.mark.parametrize("alpha", [0.01, 0.1, 0.5])
