@@ -25,6 +25,7 @@ import numpy as np
 from coursepkg import backprop
 from coursepkg.activations import sigmoid, sigmoid_derivative
 from coursepkg.checks import QuestionSet, StudentError, _short
+from coursepkg.examples import xor_network
 from coursepkg.gradcheck import numerical_gradient
 from coursepkg.mlp import MLPRegressor
 
@@ -38,11 +39,7 @@ QUESTIONS = QuestionSet("ch07")
 # ------------------------------------------------------------------------ the XOR network
 
 #: The XOR network of the chapter, (fan_in, fan_out) form: hidden units D and E, output G.
-XOR_COEFS = (np.array([[3.7, 2.9],
-                       [3.7, 2.9]]),
-             np.array([[4.5],
-                       [-5.2]]))
-XOR_INTERCEPTS = (np.array([-1.5, -4.5]), np.array([-2.0]))
+XOR_COEFS, XOR_INTERCEPTS = xor_network()
 _SIGMOIDS = ("sigmoid", "sigmoid")
 
 #: Input and target of questions 2 and 3; learning rate of question 3.
