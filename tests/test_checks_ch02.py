@@ -84,6 +84,7 @@ CASES = {
         "bias on the inputs too": (lambda sizes: sum((a + 1) * b for a, b in
                                                      zip(sizes, sizes[1:])) + sizes[0], 0),
         "returns a string": (lambda sizes: str(count_parameters(sizes)), 0),
+        "returns None": (lambda sizes: None, 0),
     }),
     "q5": ([RADIUS, np.float64(RADIUS), RADIUS * 1.0005, np.array(RADIUS)], {
         "None": (None, 0),
@@ -146,6 +147,7 @@ def test_messages_say_what_went_wrong():
     assert "expected shape (4, 1), got (4, 2)" in ch02.q3(XOR_LAYERS[:1]).message
     assert "raised ValueError" in ch02.q3([(W.T, b) for W, b in XOR_LAYERS]).message
     assert "raised RuntimeError: 'student bug'" in ch02.q1(raises).message
+    assert "returned None (is the function finished?)" in ch02.q4(lambda sizes: None).message
     assert "expected shape (6,), got (6, 1)" in ch02.q1(
         lambda X, w, theta: threshold_unit(X, w, theta)[:, None]).message
 

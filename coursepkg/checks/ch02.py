@@ -117,8 +117,10 @@ def q4(check, count_parameters):
              ("4 random layers", tuple(int(s) for s in rng.integers(1, 60, size=5)))]
     for label, sizes in cases:
         with check.case(label):
-            check.same_number(check.call(count_parameters, sizes),
-                              reference_count_parameters(sizes), rtol=1e-12)
+            got = check.call(count_parameters, sizes)
+            if got is None:
+                raise StudentError("returned None (is the function finished?)")
+            check.same_number(got, reference_count_parameters(sizes), rtol=1e-12)
 
 
 #: The width (standard deviation) of the RBF unit of question 5.
