@@ -160,6 +160,7 @@ def test_messages_say_what_went_wrong():
     assert "raised RuntimeError: 'student bug'" in ch03.q2(raises).message
     assert "expected shape (2,), got (3,)" in ch03.q4(np.zeros(3)).message
     assert "expected 469, got 468" in ch03.q5(lambda n, b: n // b).message
+    assert "returned None" in ch03.q5(lambda n, b: None).message
     assert "no answer yet (`answer_q6` is None)" in ch03.q6(None).message
 
 

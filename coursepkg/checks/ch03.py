@@ -125,9 +125,9 @@ def q1(check, fit_least_squares):
 
 @QUESTIONS.question(
     "q2", title="gradient of the ridge cost", answer_name="ridge_gradient",
-    hint="expand ||Xw - y||^2 = w.T X.T X w - 2 y.T X w + y.T y; the gradient of "
-         "(||Xw - y||^2 + alpha ||w||^2) / (2n) is (X.T (X w - y) + alpha w) / n, shape "
-         "(n_features,)")
+    hint="expand ||Xw - y||^2 = w.T X.T X w - 2 y.T X w + y.T y and differentiate term by "
+         "term; the penalty alpha ||w||^2 = alpha w.T w adds a multiple of w; keep the factor "
+         "1 / (2n), and return an array of the shape of w")
 def q2(check, ridge_gradient):
     """``ridge_gradient(w, X, y, alpha)`` agrees with finite differences of the ridge cost."""
     rng = np.random.default_rng(2)
@@ -151,8 +151,8 @@ def q2(check, ridge_gradient):
 @QUESTIONS.question(
     "q3", title="largest stable learning rate", answer_name="answer_q3",
     hint="gradient descent multiplies the error along each eigenvector of the Hessian "
-         "H = X.T X / n by (1 - lr * lambda); it converges iff lr < 2 / lambda_max "
-         "(np.linalg.eigvalsh returns the eigenvalues in increasing order)")
+         "H = X.T X / n by (1 - lr * lambda) at every step; for which lr is "
+         "|1 - lr * lambda| < 1 for every eigenvalue? (np.linalg.eigvalsh gives them)")
 def q3(check, answer_q3):
     """The threshold ``2 / lambda_max(Q3_X.T Q3_X / n)`` (1 % tolerance)."""
     with check.case("X = ch03.Q3_X", points=2):
@@ -185,6 +185,8 @@ def q5(check, n_minibatches):
     for label, n_samples, batch_size in cases:
         with check.case(label, points=0.5):
             got = check.call(n_minibatches, n_samples, batch_size)
+            if got is None:
+                raise StudentError("returned None (is the function finished?)")
             expected = descent.n_minibatches(n_samples, batch_size)
             if _real_number(got, "the number of batches") != expected:
                 raise StudentError(f"expected {expected}, got {_short(got)}")
