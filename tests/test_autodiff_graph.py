@@ -59,3 +59,15 @@ def test_bad_input():
         x = x + 1
     with pytest.raises(ValueError, match="81 nodes"):
         draw_graph(x)
+
+
+def test_arrows_that_skip_a_column_or_repeat_a_use_are_curved():
+    x = Value(0.7, label="x")
+    a = x * x                  # x used twice by the same node: one straight, one curved
+    out = a.exp() + a          # a -> + skips the exp column: curved over it
+    fig = draw_graph(out)
+    styles = sorted(arrow.arrow_patch.get_connectionstyle().rad for arrow in _arrows(fig))
+    assert len(styles) == 5
+    assert styles.count(0.0) == 3          # x -> *, * -> exp, exp -> +
+    assert sum(r < 0 for r in styles) == 1  # a -> +, over the exp box
+    assert sum(r > 0 for r in styles) == 1  # the second x -> *

@@ -50,15 +50,30 @@ def draw_graph(node, max_nodes=60):
                                bbox=dict(boxstyle="round,pad=0.4",
                                          fc="#dbe9f6" if n.parents else "#fde4c8"))
     for n in order:
+        uses = {}
         for parent in n.parents:
+            repeat = uses[id(parent)] = uses.get(id(parent), -1) + 1
+            span = positions[id(n)][0] - positions[id(parent)][0]
             ax.annotate("", xy=(0, 0.5), xycoords=boxes[id(n)], xytext=(1, 0.5),
                         textcoords=boxes[id(parent)],
-                        arrowprops=dict(arrowstyle="->", shrinkA=6, shrinkB=6, color="0.3"))
+                        arrowprops=dict(arrowstyle="->", shrinkA=6, shrinkB=6, color="0.3",
+                                        connectionstyle=f"arc3,rad={_bend(span, repeat)}"))
     rows = [y for _, y in positions.values()]
     ax.set_xlim(-0.6, n_columns - 0.4)
     ax.set_ylim(min(rows) - 0.6, max(rows) + 0.6)
     ax.axis("off")
     return fig
+
+
+def _bend(span, repeat):
+    """Curvature of an arrow, so that no arrow hides behind a box or another arrow.
+
+    An arrow that skips columns (``span > 1``) arcs over the boxes between its ends; the
+    second, third, ... use of the same parent by the same node (``a + a``) bends away from
+    the first. Straight otherwise.
+    """
+    rad = -0.4 / span if span > 1 else 0.0
+    return round(rad + 0.3 * repeat, 3)
 
 
 def _layered_layout(order):
