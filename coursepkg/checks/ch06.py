@@ -81,7 +81,7 @@ def q1(check, mlp_forward):
                              check_dtype=dtype == np.float32)
 
 
-def _pair(check, got):
+def _pair(got):
     """``(W, b)`` from the answer, or a :class:`StudentError` saying what it returned."""
     if got is None:
         raise StudentError("returned None (is the function finished?)")
@@ -105,7 +105,7 @@ def q2(check, collapse):
         with check.case(label):
             coefs, intercepts = _random_layers(rng, sizes)
             W_expected, b_expected = collapse_linear(coefs, intercepts)
-            W, b = _pair(check, check.call(collapse, coefs, intercepts))
+            W, b = _pair(check.call(collapse, coefs, intercepts))
             check.same_array(W, W_expected)
             check.same_array(b, b_expected)
 
