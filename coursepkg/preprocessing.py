@@ -1,10 +1,10 @@
-"""Small preprocessing helpers: one-hot encoding of integer labels."""
+"""Small preprocessing helpers: one-hot encoding of integer labels, scaling of raw pixels."""
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["one_hot"]
+__all__ = ["one_hot", "scale_pixels"]
 
 
 def one_hot(y, n_classes=None, dtype=np.float64):
@@ -39,3 +39,40 @@ def one_hot(y, n_classes=None, dtype=np.float64):
     Y = np.zeros((y.size, n_classes), dtype=dtype)
     Y[np.arange(y.size), y] = 1
     return Y
+
+
+def scale_pixels(X, max_value=255, dtype=np.float32):
+    """Map raw pixel intensities ``0 .. max_value`` linearly onto ``[0, 1]``.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_pixels) or any shape
+        Raw intensities, for MNIST ``uint8`` values in ``0 .. 255``.
+    max_value : float, default 255
+        The intensity that becomes 1 (16 for scikit-learn's 8 x 8 digits).
+    dtype : numpy dtype, default float32
+
+    Returns
+    -------
+    ndarray of the same shape as ``X`` and dtype ``dtype``
+        ``X / max_value``.
+
+    Raises
+    ------
+    ValueError
+        If ``X`` holds NaN, infinities, negative values or values above ``max_value``:
+        such data are not raw pixels.
+    """
+    if not np.isfinite(max_value) or not max_value > 0:
+        raise ValueError(f"max_value must be a positive number, got {max_value!r}")
+    X = np.asarray(X)
+    if not (np.issubdtype(X.dtype, np.integer) or np.issubdtype(X.dtype, np.floating)):
+        raise ValueError(f"pixels must be numbers, got dtype {X.dtype}")
+    if X.size:
+        if np.issubdtype(X.dtype, np.floating) and not np.all(np.isfinite(X)):
+            raise ValueError("pixels must be finite numbers, got NaN or infinity")
+        low, high = X.min(), X.max()
+        if low < 0 or high > max_value:
+            raise ValueError(f"pixels must lie in [0, {max_value:g}], got values in "
+                             f"[{low:g}, {high:g}]")
+    return (X / max_value).astype(dtype)
