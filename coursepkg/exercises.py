@@ -200,12 +200,13 @@ def _sources(nb):
     return [(cell.cell_type, cell.source) for cell in nb.cells]
 
 
-def check(solutions: Path, exercises: Path) -> list[str]:
-    """Differences between ``exercises/`` and what :func:`build` would write (sources and
-    metadata, not outputs); an empty list when they agree."""
+def check(solutions: Path, exercises: Path, only=None) -> list[str]:
+    """Differences between ``exercises/`` (or the notebooks of the masters named in ``only``)
+    and what :func:`build` would write (sources and metadata, not outputs); an empty list
+    when they agree."""
     problems = []
     expected_names = set()
-    for master, target in _pairs(solutions, exercises):
+    for master, target in _pairs(solutions, exercises, only):
         expected_names.add(target.name)
         if not target.exists():
             problems.append(f"{target} is missing")
@@ -221,7 +222,7 @@ def check(solutions: Path, exercises: Path) -> list[str]:
                      f"{len(actual.cells)} cells instead of {len(expected.cells)}")
             problems.append(f"{target}: {where} differ from {master}")
     for stale in sorted(exercises.glob("*.ipynb")):
-        if stale.name not in expected_names:
+        if stale.name not in expected_names and not only:
             problems.append(f"{stale} has no master in {solutions}")
     return problems
 
@@ -252,7 +253,7 @@ def main(argv=None) -> int:
             print(f"executed {path}")
         return 0
     if args.check:
-        problems = check(args.solutions, args.exercises)
+        problems = check(args.solutions, args.exercises, only=args.masters)
         for problem in problems:
             print(problem)
         if problems:
