@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from coursepkg.activations import sigmoid as package_sigmoid
-from coursepkg.checks import CheckResult, ch05
+from coursepkg.checks import CheckResult, ch05, grade_question
 from coursepkg.gradcheck import numerical_gradient
 from coursepkg.losses import binary_cross_entropy
 
@@ -194,3 +194,12 @@ def test_only_the_right_choice_passes_question_7():
 def test_the_same_answer_always_prints_the_same_line():
     first = ch05.q3(raises).message
     assert all(ch05.q3(raises).message == first for _ in range(3))
+
+
+def test_the_grader_finds_every_answer_by_name():
+    namespace = {"sigmoid": stable_sigmoid, "answer_q2": Q2_ANSWER, "gradient": gradient,
+                 "answer_q4": Q4_ANSWER, "answer_q5": Q5_ANSWER, "answer_q6": Q6_ANSWER,
+                 "answer_q7": "b"}
+    for name in ch05.QUESTIONS:
+        assert grade_question("ch05", name, namespace).passed
+    assert grade_question("ch05", "q3", {}).points == 0   # an answer never defined
