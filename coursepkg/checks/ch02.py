@@ -150,8 +150,9 @@ def _random_layers(rng, sizes):
 
 @QUESTIONS.question(
     "q6", title="forward pass of a feed-forward network", answer_name="forward",
-    hint="start from A = X; for each (W, b) in layers compute A = activation(A @ W + b) and "
-         "return the last A, of shape (n_samples, fan_out of the last layer)")
+    hint="begin with the inputs; for every (W, b) pair in order, apply the dense layer (the "
+         "matrix product with W, plus b) and then the activation, and feed the result to the "
+         "next layer; return the last layer's output, of shape (n_samples, fan_out)")
 def q6(check, forward):
     """``forward(X, layers, activation)`` equals dense + activation, layer after layer."""
     rng = np.random.default_rng(26)
