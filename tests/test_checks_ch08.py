@@ -147,7 +147,7 @@ CASES = {
         "raises": (raises, 0),
         "leading axes only": (unbroadcast_leading_only, 3),
         "returns the gradient unchanged": (lambda g, s: g, 1),
-        "loses float32": (lambda g, s: unbroadcast(g, s).astype(np.float64), 4),
+        "loses float32": (lambda g, s: unbroadcast(g, s).astype(np.float64), 5),
         "reshape instead of sum": (lambda g, s: g.reshape(-1)[:max(1, math.prod(s))]
                                    .reshape(s), 1),
     }),
@@ -195,7 +195,7 @@ def test_a_wrong_answer_fails_without_raising(question, description, answer, poi
 
 def test_points_match_the_table():
     points = {name: q.run(CASES[name][0][0]).max_points for name, q in ch08.QUESTIONS.items()}
-    assert points == {"q1": 4, "q2": 3, "q3": 5, "q4": 5, "q5": 5, "q6": 3}
+    assert points == {"q1": 4, "q2": 3, "q3": 5, "q4": 5, "q5": 6, "q6": 3}
 
 
 # ------------------------------------------------------- the references are themselves right
@@ -238,6 +238,16 @@ def test_question_4_graphs_share_nodes_and_the_buggy_recursion_shows_it():
                   if r.label]
         same = all(math.isclose(r.grad, b.grad, rel_tol=1e-12) for r, b in leaves)
         assert same == (not shared), label
+
+
+def test_question_5_random_shapes_broadcast_to_the_gradient():
+    rng = np.random.default_rng(0)
+    stretched = 0
+    for _ in range(200):
+        grad, shape = ch08._random_broadcast(rng)
+        assert np.broadcast_shapes(shape, grad.shape) == grad.shape
+        stretched += any(n == 1 for n in shape)
+    assert stretched > 50  # most draws need the keepdims sum, not only the leading one
 
 
 def test_question_6_reference_equals_finite_differences():

@@ -7,7 +7,7 @@ q1     backward rule of ``softplus`` for ``Value``         ``softplus``         
 q2     forward mode: ``arctan`` of a ``Dual``              ``dual_arctan``      3
 q3     a reverse-mode sweep by hand (adjoints)             ``answer_q3``        5
 q4     a backward pass that visits shared nodes once       ``backward``         5
-q5     un-broadcasting a gradient                          ``unbroadcast``      5
+q5     un-broadcasting a gradient                          ``unbroadcast``      6
 q6     the gradients of a matrix product                   ``matmul_backward``  3
 =====  ==================================================  ===================  ======
 
@@ -274,10 +274,30 @@ def q5(check, unbroadcast):
               _gradient_and_shape(rng, (2, 1, 3), (2, 1, 3), np.float32))]
     for label, (grad, shape) in cases:
         with check.case(label):
-            got = check.call(unbroadcast, grad, shape)
-            if isinstance(got, numbers.Real) and not isinstance(got, bool):
-                got = np.asarray(got)  # a NumPy scalar from sum() is a 0-d array here
-            check.same_array(got, reference_unbroadcast(grad, shape), check_dtype=True)
+            _same_unbroadcast(check, unbroadcast, grad, shape)
+    with check.case("three random shapes"):
+        for _ in range(3):
+            grad, shape = _random_broadcast(rng)
+            try:
+                _same_unbroadcast(check, unbroadcast, grad, shape)
+            except StudentError as failure:
+                raise StudentError(f"{grad.shape} -> {shape}: {failure}") from None
+
+
+def _same_unbroadcast(check, unbroadcast, grad, shape):
+    got = check.call(unbroadcast, grad, shape)
+    if isinstance(got, numbers.Real) and not isinstance(got, bool):
+        got = np.asarray(got)  # a NumPy scalar from sum() is a 0-d array here
+    check.same_array(got, reference_unbroadcast(grad, shape), check_dtype=True)
+
+
+def _random_broadcast(rng):
+    """A gradient of random shape and the shape of an operand that broadcasts to it."""
+    ndim = int(rng.integers(2, 5))
+    grad_shape = tuple(int(n) for n in rng.integers(2, 5, size=ndim))
+    n_kept = int(rng.integers(1, ndim + 1))  # the operand has the last n_kept axes ...
+    shape = tuple(1 if rng.random() < 0.5 else n for n in grad_shape[ndim - n_kept:])
+    return rng.normal(size=grad_shape), shape  # ... some of them stretched from length 1
 
 
 def reference_matmul_backward(A, B, G):
