@@ -35,6 +35,7 @@ import contextlib
 import importlib
 import numbers
 import re
+import sys
 import warnings
 from dataclasses import asdict, dataclass
 from typing import Any, Callable
@@ -269,7 +270,7 @@ class Question:
     def __call__(self, answer: Any) -> CheckResult:
         """Check ``answer``, print the one-line result and return it."""
         result = self.run(answer)
-        print(result.message)
+        sys.stdout.write(result.message + "\n")  # one write: one stream output in the notebook
         return result
 
 
