@@ -11,9 +11,11 @@ import warnings
 import numpy as np
 import pytest
 
-from coursepkg.checks import NOT_DEFINED, Check, CheckResult, Question, ch01, grade_question
+from coursepkg.checks import NOT_DEFINED, Check, Question, ch01, grade_question
 from coursepkg.layers import dense, dense_loop
 from coursepkg.preprocessing import one_hot
+
+from check_harness import shared_tests
 
 Q5_ANSWER = ch01.dense_flops(*ch01.Q5_SHAPE)
 
@@ -80,36 +82,8 @@ CASES = {
         "a list": ([Q5_ANSWER], 0),
     }),
 }
-WRONG = [(q, description, answer, points)
-         for q, (_, wrong) in CASES.items() for description, (answer, points) in wrong.items()]
-RIGHT = [(q, answer) for q, (right, _) in CASES.items() for answer in right]
-
-
-def test_every_question_is_tested():
-    assert set(CASES) == set(ch01.QUESTIONS)
-
-
-@pytest.mark.parametrize("question, answer", RIGHT)
-def test_a_right_answer_earns_every_point(question, answer, capsys):
-    result = ch01.QUESTIONS[question](answer)
-    assert isinstance(result, CheckResult)
-    assert result.passed and result.points == result.max_points > 0
-    line = capsys.readouterr().out
-    assert line == result.message + "\n"
-    assert line.startswith(f"{question} ") and "Hint" not in line
-
-
-@pytest.mark.parametrize("question, description, answer, points", WRONG,
-                         ids=[f"{q}-{d}" for q, d, _, _ in WRONG])
-def test_a_wrong_answer_fails_without_raising(question, description, answer, points, capsys):
-    check = ch01.QUESTIONS[question]
-    result = check(answer)
-    printed = capsys.readouterr().out
-    assert printed.count("\n") == 1 and printed == result.message + "\n", "one line"
-    assert result.points == points < result.max_points
-    assert f"{points:g}/{result.max_points:g}" in result.message
-    assert "case '" in result.message, "the failed input is named"
-    assert f"Hint: {check.hint}" in result.message
+(test_every_question_is_tested, test_a_right_answer_earns_every_point,
+ test_a_wrong_answer_fails_without_raising) = shared_tests(ch01, CASES)
 
 
 def test_messages_say_expected_and_got():

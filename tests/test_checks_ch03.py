@@ -4,10 +4,11 @@ import math
 import sys
 
 import numpy as np
-import pytest
 
 from coursepkg import descent
-from coursepkg.checks import CheckResult, ch03
+from coursepkg.checks import ch03
+
+from check_harness import shared_tests
 
 
 def raises(*args):
@@ -109,37 +110,12 @@ CASES = {
         "not a choice": ("e", 0),
     }),
 }
-WRONG = [(q, description, answer, points)
-         for q, (_, wrong) in CASES.items() for description, (answer, points) in wrong.items()]
-RIGHT = [(q, i, answer) for q, (right, _) in CASES.items() for i, answer in enumerate(right)]
+(test_every_question_is_tested, test_a_right_answer_earns_every_point,
+ test_a_wrong_answer_fails_without_raising) = shared_tests(ch03, CASES)
 
 
-def test_every_question_is_tested():
-    assert set(CASES) == set(ch03.QUESTIONS) == {f"q{k}" for k in range(1, 7)}
-
-
-@pytest.mark.parametrize("question, index, answer", RIGHT,
-                         ids=[f"{q}-{i}" for q, i, _ in RIGHT])
-def test_a_right_answer_earns_every_point(question, index, answer, capsys):
-    result = ch03.QUESTIONS[question](answer)
-    assert isinstance(result, CheckResult)
-    assert result.passed and result.points == result.max_points > 0, result.message
-    line = capsys.readouterr().out
-    assert line == result.message + "\n"
-    assert line.startswith(f"{question} ") and "Hint" not in line
-
-
-@pytest.mark.parametrize("question, description, answer, points", WRONG,
-                         ids=[f"{q}-{d}" for q, d, _, _ in WRONG])
-def test_a_wrong_answer_fails_without_raising(question, description, answer, points, capsys):
-    check = ch03.QUESTIONS[question]
-    result = check(answer)
-    printed = capsys.readouterr().out
-    assert printed.count("\n") == 1 and printed == result.message + "\n", "one line"
-    assert result.points == points < result.max_points, result.message
-    assert f"{points:g}/{result.max_points:g}" in result.message
-    assert "case '" in result.message, "the failed input is named"
-    assert f"Hint: {check.hint}" in result.message
+def test_the_chapter_has_six_questions():
+    assert set(ch03.QUESTIONS) == {f"q{k}" for k in range(1, 7)}
 
 
 def test_points_match_the_table_in_the_docstring():

@@ -4,12 +4,13 @@ import sys
 import warnings
 
 import numpy as np
-import pytest
 
-from coursepkg.checks import NOT_DEFINED, CheckResult, ch04, grade_question
+from coursepkg.checks import NOT_DEFINED, ch04, grade_question
 from coursepkg.linear import Perceptron
 from coursepkg.margins import add_bias_feature, margin, perceptron_mistake_bound, radius
 from coursepkg.threshold_logic import NAND_BIAS, NAND_WEIGHTS
+
+from check_harness import shared_tests
 
 
 def raises(*args):
@@ -120,37 +121,12 @@ CASES = {
         "not a choice": ("e", 0),
     }),
 }
-WRONG = [(q, description, answer, points)
-         for q, (_, wrong) in CASES.items() for description, (answer, points) in wrong.items()]
-RIGHT = [(q, i, answer) for q, (right, _) in CASES.items() for i, answer in enumerate(right)]
+(test_every_question_is_tested, test_a_right_answer_earns_every_point,
+ test_a_wrong_answer_fails_without_raising) = shared_tests(ch04, CASES)
 
 
-def test_every_question_is_tested():
-    assert set(CASES) == set(ch04.QUESTIONS)
+def test_the_points_add_up_to_14():
     assert sum(q.run(CASES[name][0][0]).max_points for name, q in ch04.QUESTIONS.items()) == 14
-
-
-@pytest.mark.parametrize("question, i, answer", RIGHT, ids=[f"{q}-{i}" for q, i, _ in RIGHT])
-def test_a_right_answer_earns_every_point(question, i, answer, capsys):
-    result = ch04.QUESTIONS[question](answer)
-    assert isinstance(result, CheckResult)
-    assert result.passed and result.points == result.max_points > 0
-    line = capsys.readouterr().out
-    assert line == result.message + "\n"
-    assert line.startswith(f"{question} ") and "Hint" not in line
-
-
-@pytest.mark.parametrize("question, description, answer, points", WRONG,
-                         ids=[f"{q}-{d}" for q, d, _, _ in WRONG])
-def test_a_wrong_answer_fails_without_raising(question, description, answer, points, capsys):
-    check = ch04.QUESTIONS[question]
-    result = check(answer)
-    printed = capsys.readouterr().out
-    assert printed.count("\n") == 1 and printed == result.message + "\n", "one line"
-    assert result.points == points < result.max_points
-    assert f"{points:g}/{result.max_points:g}" in result.message
-    assert "case '" in result.message, "the failed input is named"
-    assert f"Hint: {check.hint}" in result.message
 
 
 def test_messages_name_the_problem():

@@ -1,16 +1,16 @@
 """The chapter 06 checks tell right from wrong, and never raise on a wrong answer."""
 
 import sys
-import warnings
 
 import numpy as np
-import pytest
 from scipy.special import expit
 
 from coursepkg.activations import relu, softmax
-from coursepkg.checks import CheckResult, ch06, grade_question
+from coursepkg.checks import ch06, grade_question
 from coursepkg.examples import xor_forward
 from coursepkg.feedforward import collapse_linear, count_parameters, forward
+
+from check_harness import shared_tests
 
 Q3_ANSWER = float(xor_forward(np.array([ch06.Q3_INPUT]))[-1][0, 0])
 Q4_ANSWER = count_parameters(ch06.Q4_SIZES)
@@ -115,38 +115,8 @@ CASES = {
         "not a choice": ("e", 0),
     }),
 }
-WRONG = [(q, description, answer, points)
-         for q, (_, wrong) in CASES.items() for description, (answer, points) in wrong.items()]
-RIGHT = [(q, answer) for q, (right, _) in CASES.items() for answer in right]
-
-
-def test_every_question_is_tested():
-    assert set(CASES) == set(ch06.QUESTIONS)
-
-
-@pytest.mark.parametrize("question, answer", RIGHT)
-def test_a_right_answer_earns_every_point(question, answer, capsys):
-    result = ch06.QUESTIONS[question](answer)
-    assert isinstance(result, CheckResult)
-    assert result.passed and result.points == result.max_points > 0
-    line = capsys.readouterr().out
-    assert line == result.message + "\n"
-    assert line.startswith(f"{question} ") and "Hint" not in line
-
-
-@pytest.mark.parametrize("question, description, answer, points", WRONG,
-                         ids=[f"{q}-{d}" for q, d, _, _ in WRONG])
-def test_a_wrong_answer_fails_without_raising(question, description, answer, points, capsys):
-    check = ch06.QUESTIONS[question]
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")           # and prints no warning
-        result = check(answer)
-    printed = capsys.readouterr().out
-    assert printed.count("\n") == 1 and printed == result.message + "\n", "one line"
-    assert result.points == points < result.max_points
-    assert f"{points:g}/{result.max_points:g}" in result.message
-    assert "case '" in result.message, "the failed input is named"
-    assert f"Hint: {check.hint}" in result.message
+(test_every_question_is_tested, test_a_right_answer_earns_every_point,
+ test_a_wrong_answer_fails_without_raising) = shared_tests(ch06, CASES)
 
 
 def test_messages_say_what_went_wrong():

@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 
 from coursepkg.activations import sigmoid
-from coursepkg.checks import CheckResult, ch07, grade_question
+from coursepkg.checks import ch07, grade_question
+
+from check_harness import shared_tests
 
 
 def raises(*args):
@@ -145,36 +147,8 @@ CASES = {
         "not a choice": ("e", 0),
     }),
 }
-WRONG = [(q, description, answer, points)
-         for q, (_, wrong) in CASES.items() for description, (answer, points) in wrong.items()]
-RIGHT = [(q, answer) for q, (right, _) in CASES.items() for answer in right]
-
-
-def test_every_question_is_tested():
-    assert set(CASES) == set(ch07.QUESTIONS)
-
-
-@pytest.mark.parametrize("question, answer", RIGHT)
-def test_a_right_answer_earns_every_point(question, answer, capsys):
-    result = ch07.QUESTIONS[question](answer)
-    assert isinstance(result, CheckResult)
-    assert result.passed and result.points == result.max_points > 0, result.message
-    line = capsys.readouterr().out
-    assert line == result.message + "\n"
-    assert line.startswith(f"{question} ") and "Hint" not in line
-
-
-@pytest.mark.parametrize("question, description, answer, points", WRONG,
-                         ids=[f"{q}-{d}" for q, d, _, _ in WRONG])
-def test_a_wrong_answer_fails_without_raising(question, description, answer, points, capsys):
-    check = ch07.QUESTIONS[question]
-    result = check(answer)
-    printed = capsys.readouterr().out
-    assert printed.count("\n") == 1 and printed == result.message + "\n", "one line"
-    assert result.points == points < result.max_points, result.message
-    assert f"{points:g}/{result.max_points:g}" in result.message
-    assert "case '" in result.message, "the failed input is named"
-    assert f"Hint: {check.hint}" in result.message
+(test_every_question_is_tested, test_a_right_answer_earns_every_point,
+ test_a_wrong_answer_fails_without_raising) = shared_tests(ch07, CASES)
 
 
 def test_the_reference_numbers_follow_from_the_network():

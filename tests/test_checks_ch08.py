@@ -12,8 +12,10 @@ import numpy as np
 import pytest
 
 from coursepkg.autodiff import Dual, Value, topological_order, unbroadcast
-from coursepkg.checks import CheckResult, ch08, grade_question
+from coursepkg.checks import ch08, grade_question
 from coursepkg.gradcheck import numerical_gradient
+
+from check_harness import shared_tests
 
 
 def raises(*args):
@@ -161,36 +163,8 @@ CASES = {
         "the pair in the wrong order": (lambda A, B, G: (A.T @ G, G @ B.T), 0),
     }),
 }
-WRONG = [(q, description, answer, points)
-         for q, (_, wrong) in CASES.items() for description, (answer, points) in wrong.items()]
-RIGHT = [(q, answer) for q, (right, _) in CASES.items() for answer in right]
-
-
-def test_every_question_is_tested():
-    assert set(CASES) == set(ch08.QUESTIONS)
-
-
-@pytest.mark.parametrize("question, answer", RIGHT)
-def test_a_right_answer_earns_every_point(question, answer, capsys):
-    result = ch08.QUESTIONS[question](answer)
-    assert isinstance(result, CheckResult)
-    assert result.passed and result.points == result.max_points > 0, result.message
-    line = capsys.readouterr().out
-    assert line == result.message + "\n"
-    assert line.startswith(f"{question} ") and "Hint" not in line
-
-
-@pytest.mark.parametrize("question, description, answer, points", WRONG,
-                         ids=[f"{q}-{d}" for q, d, _, _ in WRONG])
-def test_a_wrong_answer_fails_without_raising(question, description, answer, points, capsys):
-    check = ch08.QUESTIONS[question]
-    result = check(answer)
-    printed = capsys.readouterr().out
-    assert printed.count("\n") == 1 and printed == result.message + "\n", "one line"
-    assert result.points == points < result.max_points, result.message
-    assert f"{points:g}/{result.max_points:g}" in result.message
-    assert "case '" in result.message, "the failed input is named"
-    assert f"Hint: {check.hint}" in result.message
+(test_every_question_is_tested, test_a_right_answer_earns_every_point,
+ test_a_wrong_answer_fails_without_raising) = shared_tests(ch08, CASES)
 
 
 def test_points_match_the_table():
