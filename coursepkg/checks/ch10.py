@@ -155,9 +155,9 @@ def q4(check, accuracy):
 
 @QUESTIONS.question(
     "q5", title="confusion matrix", answer_name="confusion_matrix",
-    hint="start from np.zeros((n_classes, n_classes), dtype=int); row = true label, column = "
-         "predicted label; np.add.at(C, (y_true, y_pred), 1) counts repeated pairs, "
-         "C[y_true, y_pred] += 1 does not")
+    hint="start from zeros of shape (n_classes, n_classes); row = true label, column = "
+         "predicted label; np.add.at counts a repeated (true, predicted) pair every time, "
+         "fancy-index assignment with += only once")
 def q5(check, confusion_matrix):
     """``confusion_matrix(y_true, y_pred, n_classes)`` counts (true, predicted) pairs."""
     rng = np.random.default_rng(5)
