@@ -11,80 +11,17 @@ as a sigmoid output trained on squared error can be computed exactly as derived:
     dJ/dW[l] = a[l-1].T @ delta[l]        dJ/db[l] = column sums of delta[l]
 
 Layers are numbered from 0 in code: ``coefs[i]`` (fan_in, fan_out) and ``intercepts[i]``
-(fan_out,) map ``a[i]`` to ``z[i]`` and ``a[i + 1] = f_i(z[i])``.
+(fan_out,) map ``a[i]`` to ``z[i]`` and ``a[i + 1] = f_i(z[i])``. The forward pass that
+keeps them is :func:`coursepkg.feedforward.forward_pass`.
 """
 
 from __future__ import annotations
-
-from typing import NamedTuple
 
 import numpy as np
 
 from . import activations as act
 
-__all__ = ["Cache", "forward", "backward", "half_squared_error", "layer_gradient_norms"]
-
-
-class Cache(NamedTuple):
-    """What :func:`forward` keeps for :func:`backward`.
-
-    ``z[i]`` (n_samples, fan_out of layer i) are the pre-activations; ``a[0]`` is the input
-    and ``a[i + 1] = f_i(z[i])``, so ``a[-1]`` is the output.
-    """
-
-    z: list
-    a: list
-
-
-def _check_network(coefs, intercepts, activations):
-    if not len(coefs) == len(intercepts) == len(activations) or not coefs:
-        raise ValueError(f"need one weight matrix, bias and activation per layer, got "
-                         f"{len(coefs)}, {len(intercepts)} and {len(activations)}")
-    for i, (W, b) in enumerate(zip(coefs, intercepts)):
-        W, b = np.asarray(W), np.asarray(b)
-        if W.ndim != 2 or b.shape != (W.shape[1],):
-            raise ValueError(f"layer {i}: weights must be (fan_in, fan_out) and the bias "
-                             f"(fan_out,), got {W.shape} and {b.shape}")
-        if i and W.shape[0] != np.shape(coefs[i - 1])[1]:
-            raise ValueError(f"layer {i} has fan_in {W.shape[0]} but layer {i - 1} has "
-                             f"{np.shape(coefs[i - 1])[1]} outputs")
-    return [act.get(name) for name in activations]
-
-
-def _as_batch(X, name, width):
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2 or X.shape[1] != width:
-        raise ValueError(f"{name} must have shape (n_samples, {width}), got {X.shape}")
-    if not np.all(np.isfinite(X)):
-        raise ValueError(f"{name} contains NaN or infinite values")
-    return X
-
-
-def forward(X, coefs, intercepts, activations):
-    """Forward pass, keeping every ``z`` and ``a`` for the backward pass.
-
-    Parameters
-    ----------
-    X : array-like of shape (n_samples, n_features)
-    coefs : list of ndarray
-        ``coefs[i]`` of shape (fan_in, fan_out).
-    intercepts : list of ndarray
-        ``intercepts[i]`` of shape (fan_out,).
-    activations : list of str or :class:`coursepkg.activations.Activation`
-        One elementwise activation per layer, the output layer's last.
-
-    Returns
-    -------
-    Cache
-        ``(z, a)``; ``a[-1]`` of shape (n_samples, n_outputs) is the output.
-    """
-    functions = _check_network(coefs, intercepts, activations)
-    a = [_as_batch(X, "X", np.shape(coefs[0])[0])]
-    z = []
-    for W, b, f in zip(coefs, intercepts, functions):
-        z.append(a[-1] @ W + b)
-        a.append(f.function(z[-1]))
-    return Cache(z, a)
+__all__ = ["backward", "half_squared_error", "layer_gradient_norms"]
 
 
 def half_squared_error(output, Y):
@@ -97,14 +34,14 @@ def backward(cache, coefs, Y, activations):
 
     Parameters
     ----------
-    cache : Cache
-        What :func:`forward` returned for the batch.
+    cache : coursepkg.feedforward.Cache
+        What :func:`coursepkg.feedforward.forward_pass` returned for the batch.
     coefs : list of ndarray
         The weights used in that forward pass (the biases are not needed backwards).
     Y : array-like of shape (n_samples, n_outputs)
         Targets.
     activations : list of str or Activation
-        As given to :func:`forward`.
+        As given to the forward pass.
 
     Returns
     -------
@@ -118,7 +55,12 @@ def backward(cache, coefs, Y, activations):
     functions = [act.get(name) for name in activations]
     if len(functions) != len(coefs) or len(cache.z) != len(coefs):
         raise ValueError("cache, coefs and activations must describe the same layers")
-    Y = _as_batch(Y, "Y", cache.a[-1].shape[1])
+    Y = np.asarray(Y, dtype=float)
+    if Y.ndim != 2 or Y.shape[1] != cache.a[-1].shape[1]:
+        raise ValueError(f"Y must have shape (n_samples, {cache.a[-1].shape[1]}), "
+                         f"got {Y.shape}")
+    if not np.all(np.isfinite(Y)):
+        raise ValueError("Y contains NaN or infinity")
     if len(Y) != len(cache.a[0]):
         raise ValueError(f"Y has {len(Y)} rows but the batch has {len(cache.a[0])}")
     n_layers = len(coefs)

@@ -1,35 +1,109 @@
-"""A feed-forward network given by its weights: forward pass, parameter count, and the
-collapse of linear layers into one.
+"""A feed-forward network given by its weights: the forward pass, the size and cost of a
+network, and the collapse of linear layers into one.
 
 The layers follow the book's convention: ``coefs[l]`` has shape (fan_in, fan_out),
 ``intercepts[l]`` has shape (fan_out,), and layer ``l`` computes
-``A[l + 1] = f(A[l] @ coefs[l] + intercepts[l])`` with ``A[0] = X``.
+``z[l] = a[l] @ coefs[l] + intercepts[l]`` and ``a[l + 1] = f_l(z[l])`` with ``a[0] = X``.
+
+:func:`forward_pass` is the one layer loop of the package: it keeps every ``z`` and ``a`` in a
+:class:`Cache` for :func:`coursepkg.backprop.backward`. :func:`forward` is the same pass with a
+hidden and an output activation, returning only the activations.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
-from . import activations
+from . import activations as act
 from .layers import dense
 
-__all__ = ["forward", "collapse_linear", "count_parameters"]
+__all__ = ["Cache", "forward_pass", "forward", "collapse_linear", "count_parameters",
+           "count_multiply_adds"]
+
+
+class Cache(NamedTuple):
+    """What :func:`forward_pass` keeps for the backward pass.
+
+    ``z[l]`` (n_samples, fan_out of layer l) are the pre-activations; ``a[0]`` is the input
+    and ``a[l + 1] = f_l(z[l])``, so ``a[-1]`` is the output.
+    """
+
+    z: list
+    a: list
 
 
 def _check_layers(coefs, intercepts):
+    """Raise ``ValueError`` unless the layers chain: a bias per unit, fan_in = last fan_out."""
     if len(coefs) == 0:
         raise ValueError("a network needs at least one layer; coefs is empty")
     if len(coefs) != len(intercepts):
         raise ValueError(f"{len(coefs)} weight matrices but {len(intercepts)} bias vectors")
-    for l in range(1, len(coefs)):
-        fan_out, fan_in = np.shape(coefs[l - 1])[-1], np.shape(coefs[l])[0]
-        if fan_out != fan_in:
-            raise ValueError(f"layer {l} has {fan_out} outputs but layer {l + 1} expects "
-                             f"fan_in = {fan_in}")
+    for l, (W, b) in enumerate(zip(coefs, intercepts)):
+        W_shape, b_shape = np.shape(W), np.shape(b)
+        if len(W_shape) != 2 or b_shape != W_shape[1:]:
+            raise ValueError(f"layer {l + 1}: the weights must be (fan_in, fan_out) and the "
+                             f"bias (fan_out,), got {W_shape} and {b_shape}")
+        if l and W_shape[0] != np.shape(coefs[l - 1])[1]:
+            raise ValueError(f"layer {l} has {np.shape(coefs[l - 1])[1]} outputs but layer "
+                             f"{l + 1} expects fan_in = {W_shape[0]}")
+
+
+def _as_samples(X, n_features=None):
+    """``X`` as a finite 2-D float array (n_samples, n_features), or a clear ``ValueError``.
+
+    Integer input becomes float64; float32 stays float32. ``n_features=None`` accepts any width.
+    """
+    X = np.asarray(X)
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D (n_samples, n_features), got shape {X.shape}")
+    if not np.issubdtype(X.dtype, np.number) or np.iscomplexobj(X):
+        raise ValueError(f"X must hold real numbers, got dtype {X.dtype}")
+    if n_features is not None and X.shape[1] != n_features:
+        raise ValueError(f"X has {X.shape[1]} features per sample but the first layer expects "
+                         f"fan_in = {n_features}: X must have shape (n_samples, {n_features})")
+    X = X if np.issubdtype(X.dtype, np.floating) else X.astype(np.float64)
+    if not np.all(np.isfinite(X)):
+        raise ValueError("X contains NaN or infinity")
+    return X
+
+
+def forward_pass(X, coefs, intercepts, activations):
+    """Forward pass of a dense network, keeping every ``z`` and ``a``.
+
+    Parameters
+    ----------
+    X : array_like of shape (n_samples, n_features)
+    coefs : list of L ndarrays, ``coefs[l]`` of shape (fan_in, fan_out)
+    intercepts : list of L ndarrays, ``intercepts[l]`` of shape (fan_out,)
+    activations : sequence of L str or :class:`coursepkg.activations.Activation`
+        One activation per layer, the output layer's last; names as in
+        :func:`coursepkg.activations.get`.
+
+    Returns
+    -------
+    Cache
+        ``(z, a)``: ``z[l]`` of shape (n_samples, fan_out of layer l); ``a[0]`` is ``X`` as a
+        float array (float32 stays float32) and ``a[-1]`` of shape (n_samples, n_outputs) is
+        the network's output.
+    """
+    _check_layers(coefs, intercepts)
+    if isinstance(activations, (str, act.Activation)) or len(activations) != len(coefs):
+        count = 1 if isinstance(activations, (str, act.Activation)) else len(activations)
+        raise ValueError(f"{count} activations for {len(coefs)} layers: need one weight "
+                         "matrix, bias vector and activation per layer")
+    functions = [act.get(name).function for name in activations]
+    a = [_as_samples(X, np.shape(coefs[0])[0])]
+    z = []
+    for W, b, f in zip(coefs, intercepts, functions):
+        z.append(dense(a[-1], W, b))
+        a.append(f(z[-1]))
+    return Cache(z, a)
 
 
 def forward(X, coefs, intercepts, activation="relu", output_activation="identity"):
-    """Forward pass of a multilayer perceptron with given weights.
+    """Forward pass of a multilayer perceptron with one hidden and one output activation.
 
     Parameters
     ----------
@@ -46,22 +120,10 @@ def forward(X, coefs, intercepts, activation="relu", output_activation="identity
     activations : list of L + 1 ndarrays
         ``activations[0]`` is ``X`` (as a float array) and ``activations[l]``, of shape
         (n_samples, n_l), the output of layer ``l``; the last one is the network's output.
+        It is ``forward_pass(...).a``.
     """
-    _check_layers(coefs, intercepts)
-    hidden = activations.get(activation).function
-    output = activations.get(output_activation).function
-    X = np.asarray(X)
-    if not np.issubdtype(X.dtype, np.floating):
-        X = X.astype(np.float64)
-    if X.ndim != 2:
-        raise ValueError(f"X must be 2-D (n_samples, n_features), got shape {X.shape}")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X contains NaN or infinity")
-    A = [X]
-    for l, (W, b) in enumerate(zip(coefs, intercepts)):
-        f = output if l == len(coefs) - 1 else hidden
-        A.append(f(dense(A[-1], W, b)))
-    return A
+    names = [activation] * (len(coefs) - 1) + [output_activation]
+    return forward_pass(X, coefs, intercepts, names).a
 
 
 def collapse_linear(coefs, intercepts):
@@ -88,13 +150,25 @@ def collapse_linear(coefs, intercepts):
     return W, b
 
 
+def _layer_sizes(layer_sizes):
+    sizes = list(layer_sizes)
+    if len(sizes) < 2:
+        raise ValueError(f"layer_sizes needs at least an input and an output size, "
+                         f"got {layer_sizes!r}")
+    if not all(isinstance(s, (int, np.integer)) and not isinstance(s, (bool, np.bool_))
+               and s >= 1 for s in sizes):
+        raise ValueError(f"layer sizes must be positive integers, got {layer_sizes!r}")
+    return [int(s) for s in sizes]
+
+
 def count_parameters(layer_sizes):
     """Number of weights and biases of a dense network with the given layer widths.
 
     Parameters
     ----------
     layer_sizes : sequence of int
-        ``(n_0, n_1, ..., n_L)``: input features, then the units of every layer.
+        ``(n_0, n_1, ..., n_L)``: input features, then the units of every layer, for example
+        ``(784, 128, 10)``.
 
     Returns
     -------
@@ -102,9 +176,27 @@ def count_parameters(layer_sizes):
         ``sum over l of (n_{l-1} + 1) * n_l``: a weight per pair of connected units and a
         bias per unit.
     """
-    sizes = [int(n) for n in layer_sizes]
-    if len(sizes) < 2:
-        raise ValueError(f"need at least an input and an output size, got {layer_sizes!r}")
-    if min(sizes) < 1:
-        raise ValueError(f"layer sizes must be positive, got {layer_sizes!r}")
+    sizes = _layer_sizes(layer_sizes)
     return sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(sizes[:-1], sizes[1:]))
+
+
+def count_multiply_adds(layer_sizes, n_samples=1):
+    """Multiply-adds of one forward pass of ``n_samples`` samples through the dense layers.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        ``(n_inputs, n_hidden_1, ..., n_outputs)``.
+    n_samples : int, default 1
+
+    Returns
+    -------
+    int
+        ``n_samples * sum_l n_{l-1} * n_l``: every output of layer ``l`` is a dot product of
+        length ``n_{l-1}``. The bias additions and the activations are not counted.
+    """
+    sizes = _layer_sizes(layer_sizes)
+    if not isinstance(n_samples, (int, np.integer)) or isinstance(n_samples, (bool, np.bool_)) \
+            or n_samples < 1:
+        raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}")
+    return int(n_samples) * sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))

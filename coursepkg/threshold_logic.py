@@ -1,7 +1,8 @@
 """Threshold logic: perceptrons with fixed weights as logic gates, and circuits of NAND units.
 
 A threshold unit with weights ``w`` and bias ``b`` outputs ``step(x . w + b)``: 1 when the net
-input is at least 0, else 0 (:func:`coursepkg.activations.step`). The unit with weights
+input is at least 0, else 0. It is the McCulloch–Pitts unit :func:`coursepkg.neurons.threshold_unit`
+with threshold ``-b``; :func:`threshold_unit` fixes its weights and bias. The unit with weights
 (-2, -2) and bias 3 computes NAND, and NAND is universal: every Boolean function is a circuit of
 NAND gates. :func:`not_`, :func:`and_`, :func:`or_`, :func:`xor` and :func:`half_adder` are built
 from :func:`nand` alone, so they are networks of perceptrons.
@@ -16,7 +17,7 @@ import itertools
 
 import numpy as np
 
-from .activations import step
+from . import neurons
 
 __all__ = ["NAND_WEIGHTS", "NAND_BIAS", "threshold_unit", "nand", "not_", "and_", "or_",
            "xor", "half_adder", "truth_table"]
@@ -48,8 +49,9 @@ def threshold_unit(weights, bias):
     -------
     unit : callable
         ``unit(X)`` takes ``X`` of shape (n_samples, n_inputs) (or one sample of shape
-        (n_inputs,)) holding 0s and 1s and returns ``step(X @ weights + bias)`` as an int
-        array of shape (n_samples,) (or a 0-d array for one sample).
+        (n_inputs,), or any stack of samples along the last axis) holding 0s and 1s and
+        returns ``step(X @ weights + bias)`` as an int array of shape (n_samples,) (or a 0-d
+        array for one sample).
     """
     weights = np.asarray(weights, dtype=float)
     if weights.ndim != 1 or not np.all(np.isfinite(weights)) or not np.isfinite(bias):
@@ -58,9 +60,11 @@ def threshold_unit(weights, bias):
 
     def unit(X):
         X = _bits(X, "X")
-        if X.shape[-1] != len(weights):
+        if X.shape[-1:] != weights.shape:
             raise ValueError(f"this unit has {len(weights)} inputs; X has shape {X.shape}")
-        return step(X @ weights + bias).astype(int)
+        # Any leading shape: one row per evaluation, then the leading shape back.
+        fired = neurons.threshold_unit(X.reshape(-1, len(weights)), weights, -float(bias))
+        return fired.reshape(X.shape[:-1]).astype(int)
 
     return unit
 

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from coursepkg import backprop
+from coursepkg.feedforward import forward_pass
 from coursepkg.gradcheck import numerical_gradient, relative_error
 from coursepkg.mlp import MLPRegressor
 
@@ -26,10 +27,10 @@ def test_gradients_match_finite_differences(sizes, activations):
 
     def cost():
         return backprop.half_squared_error(
-            backprop.forward(X, coefs, intercepts, activations).a[-1], Y)
+            forward_pass(X, coefs, intercepts, activations).a[-1], Y)
 
     coef_grads, intercept_grads, deltas = backprop.backward(
-        backprop.forward(X, coefs, intercepts, activations), coefs, Y, activations)
+        forward_pass(X, coefs, intercepts, activations), coefs, Y, activations)
     for params, grads in ((coefs, coef_grads), (intercepts, intercept_grads)):
         for param, grad in zip(params, grads):
             assert grad.shape == param.shape
@@ -43,8 +44,8 @@ def test_agrees_with_the_mlp_backward_pass():
     model = MLPRegressor((4, 5), activation="sigmoid", epochs=1, alpha=0.0,
                          dtype=np.float64, random_state=0).fit(X, y)
     mlp_grads = model.backward(model.forward(X), y)
-    ours = backprop.backward(backprop.forward(X, model.coefs_, model.intercepts_,
-                                              ["sigmoid", "sigmoid", "identity"]),
+    ours = backprop.backward(forward_pass(X, model.coefs_, model.intercepts_,
+                                          ["sigmoid", "sigmoid", "identity"]),
                              model.coefs_, y, ["sigmoid", "sigmoid", "identity"])
     for mine, theirs in zip(ours[0] + ours[1], mlp_grads.coefs + mlp_grads.intercepts):
         np.testing.assert_allclose(mine, theirs, rtol=1e-10, atol=1e-12)
@@ -60,24 +61,16 @@ def test_layer_gradient_norms():
     np.testing.assert_allclose(norms, [2.0, 5.0])
 
 
-def test_bad_input_is_refused():
+def test_bad_targets_are_refused():
     rng = np.random.default_rng(1)
     coefs, intercepts = random_network(rng, [2, 3, 1])
     acts = ["sigmoid", "sigmoid"]
-    with pytest.raises(ValueError, match="shape"):
-        backprop.forward(np.ones((4, 3)), coefs, intercepts, acts)
-    with pytest.raises(ValueError, match="NaN"):
-        backprop.forward(np.array([[np.nan, 1.0]]), coefs, intercepts, acts)
-    with pytest.raises(ValueError, match="one weight matrix"):
-        backprop.forward(np.ones((4, 2)), coefs, intercepts, acts[:1])
-    with pytest.raises(ValueError, match="fan_in"):
-        backprop.forward(np.ones((4, 2)), [coefs[0], np.ones((2, 1))], intercepts, acts)
-    with pytest.raises(ValueError, match="bias"):
-        backprop.forward(np.ones((4, 2)), coefs, [np.ones(2), intercepts[1]], acts)
-    with pytest.raises(ValueError, match="unknown activation"):
-        backprop.forward(np.ones((4, 2)), coefs, intercepts, ["sigmoid", "nope"])
-    cache = backprop.forward(np.ones((4, 2)), coefs, intercepts, acts)
+    cache = forward_pass(np.ones((4, 2)), coefs, intercepts, acts)
     with pytest.raises(ValueError, match="rows"):
         backprop.backward(cache, coefs, np.ones((3, 1)), acts)
     with pytest.raises(ValueError, match="shape"):
         backprop.backward(cache, coefs, np.ones((4, 2)), acts)
+    with pytest.raises(ValueError, match="NaN"):
+        backprop.backward(cache, coefs, np.full((4, 1), np.nan), acts)
+    with pytest.raises(ValueError, match="same layers"):
+        backprop.backward(cache, coefs, np.ones((4, 1)), acts[:1])

@@ -12,7 +12,10 @@ import pytest
 
 from coursepkg import activations
 from coursepkg.checks import ch02, grade_question
-from coursepkg.neurons import count_parameters, feed_forward, threshold_unit
+from coursepkg.feedforward import count_parameters
+from coursepkg.neurons import threshold_unit
+
+from check_harness import shared_tests
 
 RADIUS = ch02.Q5_WIDTH * math.sqrt(2 * math.log(2))
 XOR_LAYERS = [(np.array([[1.0, -1.0], [1.0, -1.0]]), np.array([-1.0, 1.5])),   # OR, NAND
@@ -96,7 +99,7 @@ CASES = {
         "infinite": (float("inf"), 0),
     }),
     "q6": ([forward_loop,
-            lambda X, layers, activation: feed_forward(
+            lambda X, layers, activation: ch02.output_of_layers(
                 X, layers, {f: n for n, a in activations.ACTIVATIONS.items()
                             for f in [a.function]}[activation])], {
         "None": (None, 0),
@@ -109,35 +112,8 @@ CASES = {
         "returns None": (lambda X, layers, f: None, 0),
     }),
 }
-WRONG = [(q, description, answer, points)
-         for q, (_, wrong) in CASES.items() for description, (answer, points) in wrong.items()]
-RIGHT = [(q, answer) for q, (right, _) in CASES.items() for answer in right]
-
-
-def test_every_question_is_tested():
-    assert set(CASES) == set(ch02.QUESTIONS)
-
-
-@pytest.mark.parametrize("question, answer", RIGHT)
-def test_a_right_answer_earns_every_point(question, answer, capsys):
-    result = ch02.QUESTIONS[question](answer)
-    assert result.passed and result.points == result.max_points > 0, result.message
-    line = capsys.readouterr().out
-    assert line == result.message + "\n"
-    assert line.startswith(f"{question} ") and "Hint" not in line
-
-
-@pytest.mark.parametrize("question, description, answer, points", WRONG,
-                         ids=[f"{q}-{d}" for q, d, _, _ in WRONG])
-def test_a_wrong_answer_fails_without_raising(question, description, answer, points, capsys):
-    check = ch02.QUESTIONS[question]
-    result = check(answer)
-    printed = capsys.readouterr().out
-    assert printed.count("\n") == 1 and printed == result.message + "\n", "one line"
-    assert result.points == points < result.max_points, result.message
-    assert f"{points:g}/{result.max_points:g}" in result.message
-    assert "case '" in result.message, "the failed input is named"
-    assert f"Hint: {check.hint}" in result.message
+(test_every_question_is_tested, test_a_right_answer_earns_every_point,
+ test_a_wrong_answer_fails_without_raising) = shared_tests(ch02, CASES)
 
 
 def test_messages_say_what_went_wrong():

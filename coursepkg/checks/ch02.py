@@ -11,8 +11,9 @@ q5     half-height radius of a Gaussian RBF unit       ``answer_q5``       1
 q6     forward pass of a feed-forward network          ``forward``         3
 =====  ==============================================  ================  ======
 
-The references are :mod:`coursepkg.neurons` (built on :func:`coursepkg.layers.dense` and
-:mod:`coursepkg.activations`) and the truth tables of :func:`coursepkg.datasets.logic_gate`.
+The references are :mod:`coursepkg.neurons` and :mod:`coursepkg.feedforward` (built on
+:func:`coursepkg.layers.dense` and :mod:`coursepkg.activations`) and the truth tables of
+:func:`coursepkg.datasets.logic_gate`.
 Every check draws its random inputs from a generator with a fixed seed, so a check prints the
 same line every time it sees the same answer.
 """
@@ -25,13 +26,21 @@ from scipy.optimize import brentq
 from coursepkg import activations
 from coursepkg.checks import QuestionSet, StudentError, _missing_answer, _short
 from coursepkg.datasets import logic_gate
-from coursepkg.neurons import count_parameters as reference_count_parameters
-from coursepkg.neurons import feed_forward, rbf_unit, threshold_unit
+from coursepkg.feedforward import count_parameters as reference_count_parameters
+from coursepkg.feedforward import forward_pass
+from coursepkg.neurons import rbf_unit, threshold_unit
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "q5", "q6", "Q4_EXAMPLE", "Q5_WIDTH",
-           "half_height_radius"]
+           "half_height_radius", "output_of_layers"]
 
 QUESTIONS = QuestionSet("ch02")
+
+
+def output_of_layers(X, layers, activation):
+    """Output of the network ``layers = [(W, b), ...]`` with ``activation`` after every layer."""
+    layers = list(layers)
+    coefs, intercepts = [W for W, _ in layers], [b for _, b in layers]
+    return forward_pass(X, coefs, intercepts, [activation] * len(layers)).a[-1]
 
 
 def _answer_given(check, answer):
@@ -97,7 +106,7 @@ def q3(check, xor_layers):
     X, y = logic_gate("XOR")
     with check.case("the XOR truth table", points=2):
         _answer_given(check, xor_layers)
-        output = check.call(lambda: feed_forward(X, xor_layers, "step"))
+        output = check.call(lambda: output_of_layers(X, xor_layers, "step"))
         check.same_array(output, y[:, np.newaxis].astype(float))
 
 
@@ -168,4 +177,4 @@ def q6(check, forward):
         with check.case(label):
             got = check.call(forward, X, [(W.copy(), b.copy()) for W, b in layers],
                              activations.get(name).function)
-            check.same_array(got, feed_forward(X, layers, name))
+            check.same_array(got, output_of_layers(X, layers, name))

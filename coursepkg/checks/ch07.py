@@ -23,6 +23,7 @@ import warnings
 import numpy as np
 
 from coursepkg import backprop
+from coursepkg.feedforward import forward_pass
 from coursepkg.activations import sigmoid, sigmoid_derivative
 from coursepkg.checks import QuestionSet, StudentError, _short
 from coursepkg.examples import xor_network
@@ -49,7 +50,7 @@ Q3_LEARNING_RATE = 10.0
 
 
 def _xor_step_quantities():
-    cache = backprop.forward(np.array([Q2_INPUT]), XOR_COEFS, XOR_INTERCEPTS, _SIGMOIDS)
+    cache = forward_pass(np.array([Q2_INPUT]), XOR_COEFS, XOR_INTERCEPTS, _SIGMOIDS)
     _, intercept_grads, deltas = backprop.backward(cache, XOR_COEFS, [[Q2_TARGET]], _SIGMOIDS)
     return deltas, intercept_grads
 
@@ -96,8 +97,8 @@ def _as_arrays(got, count, what):
 
 
 def _cost_221(x, y, W1, b1, w2, b2):
-    cache = backprop.forward(x[np.newaxis], [W1, w2[:, np.newaxis]], [b1, np.array([b2])],
-                             _SIGMOIDS)
+    cache = forward_pass(x[np.newaxis], [W1, w2[:, np.newaxis]], [b1, np.array([b2])],
+                         _SIGMOIDS)
     return backprop.half_squared_error(cache.a[-1], np.array([[y]]))
 
 
