@@ -71,3 +71,19 @@ def shared_tests(chapter, cases):
 
     return (test_every_question_is_tested, test_a_right_answer_earns_every_point,
             test_a_wrong_answer_fails_without_raising)
+
+
+def assert_the_number_stays_hidden(check, answer):
+    """Twice ``answer`` is "too large" and half of it "too small"; neither message shows it.
+
+    ``check`` is a question of a chapter and ``answer`` its right (positive) numeric answer.
+    """
+    too_large, too_small = check(answer * 2).message, check(answer / 2).message
+    assert "too large" in too_large and "too small" in too_small
+    assert f"{answer:.6g}" not in too_large + too_small
+
+
+def assert_the_same_line_every_time(check, answer, times=3):
+    """``check(answer)`` prints the same message every time (its random inputs are seeded)."""
+    first = check(answer).message
+    assert all(check(answer).message == first for _ in range(times))

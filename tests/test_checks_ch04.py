@@ -10,7 +10,7 @@ from coursepkg.linear import Perceptron
 from coursepkg.margins import add_bias_feature, margin, perceptron_mistake_bound, radius
 from coursepkg.threshold_logic import NAND_BIAS, NAND_WEIGHTS
 
-from check_harness import shared_tests
+from check_harness import assert_the_number_stays_hidden, shared_tests
 
 
 def raises(*args):
@@ -140,9 +140,7 @@ def test_messages_name_the_problem():
 
 
 def test_a_numeric_answer_is_not_revealed():
-    message = ch04.q4(Q4_ANSWER * 2).message
-    assert "too large" in message and f"{Q4_ANSWER:.6g}" not in message
-    assert "too small" in ch04.q4(Q4_ANSWER / 2).message
+    assert_the_number_stays_hidden(ch04.q4, Q4_ANSWER)
 
 
 def test_the_answer_gets_copies_of_the_inputs():

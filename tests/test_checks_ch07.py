@@ -44,7 +44,7 @@ def gradients_221_new_w2(x, y, W1, b1, w2, b2):
     return gradients_221(x, y, W1, b1, w2 - 10 * dw2, b2)[:2] + (dw2, db2)
 
 
-def backward(X, Y, coefs, intercepts):
+def backward(X, Y, coefs, intercepts, hidden_slope=True):
     A = [X]
     for i, (W, b) in enumerate(zip(coefs, intercepts)):
         Z = A[-1] @ W + b
@@ -55,7 +55,9 @@ def backward(X, Y, coefs, intercepts):
         coef_grads[i] = A[i].T @ delta
         intercept_grads[i] = delta.sum(axis=0)
         if i:
-            delta = (delta @ coefs[i].T) * A[i] * (1 - A[i])
+            delta = delta @ coefs[i].T
+            if hidden_slope:
+                delta = delta * A[i] * (1 - A[i])
     return coef_grads, intercept_grads
 
 
@@ -66,17 +68,7 @@ def backward_without_mean(X, Y, coefs, intercepts):
 
 def backward_without_slope(X, Y, coefs, intercepts):
     """Forgets sigma'(Z): right for the last layer only."""
-    A = [X]
-    for i, (W, b) in enumerate(zip(coefs, intercepts)):
-        Z = A[-1] @ W + b
-        A.append(Z if i == len(coefs) - 1 else sigmoid(Z))
-    delta = (A[-1] - Y) / len(X)
-    coef_grads, intercept_grads = [None] * len(coefs), [None] * len(coefs)
-    for i in reversed(range(len(coefs))):
-        coef_grads[i] = A[i].T @ delta
-        intercept_grads[i] = delta.sum(axis=0)
-        delta = delta @ coefs[i].T
-    return coef_grads, intercept_grads
+    return backward(X, Y, coefs, intercepts, hidden_slope=False)
 
 
 def backward_one_sample_only(X, Y, coefs, intercepts):
