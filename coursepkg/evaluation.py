@@ -17,7 +17,7 @@ import seaborn as sns
 from sklearn.base import clone
 
 from .mlp import TrainingDivergedError
-from .neurons import count_parameters
+from .feedforward import count_parameters
 
 __all__ = ["GridResult", "ArchitectureResult", "accuracy_grid", "plot_accuracy_grid",
            "compare_architectures", "plot_digits"]
@@ -150,7 +150,7 @@ def compare_architectures(estimator, hidden_layer_sizes, X_train, y_train, X_tes
     -------
     list of ArchitectureResult
         ``n_parameters`` counts the weights and biases from the layer widths
-        (:func:`coursepkg.neurons.count_parameters`); ``seconds`` is the wall time of ``fit``.
+        (:func:`coursepkg.feedforward.count_parameters`); ``seconds`` is the wall time of ``fit``.
     """
     n_features = np.shape(X_train)[1]
     n_classes = np.unique(y_train).size

@@ -18,7 +18,6 @@ import numpy as np
 
 from . import activations
 from .feedforward import _as_samples
-from .feedforward import count_parameters  # noqa: F401  (chapter 10 still imports it here)
 
 __all__ = ["threshold_unit", "rbf_unit"]
 

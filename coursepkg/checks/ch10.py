@@ -25,7 +25,7 @@ from sklearn.metrics import confusion_matrix as sklearn_confusion_matrix
 
 from coursepkg.checks import QuestionSet
 from coursepkg.losses import categorical_cross_entropy
-from coursepkg.neurons import count_parameters
+from coursepkg.feedforward import count_parameters
 from coursepkg.preprocessing import one_hot, scale_pixels
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "Q1_LAYERS", "Q3_CLASSES",
