@@ -43,7 +43,7 @@ from typing import Any, Callable
 import numpy as np
 
 __all__ = ["CheckResult", "Check", "Question", "QuestionSet", "StudentError", "NOT_DEFINED",
-           "chapter_module", "grade_question"]
+           "chapter_module", "grade_question", "describe", "missing_answer"]
 
 #: Longest "expected ... got ..." fragment kept in a check line.
 _MAX_SHOWN = 60
@@ -89,7 +89,7 @@ class StudentError(Exception):
     """The answer misbehaved on one case; the message says how (shown to the reader)."""
 
 
-def _short(value: Any) -> str:
+def describe(value: Any) -> str:
     """A one-line, length-limited description of ``value`` for a check line."""
     if isinstance(value, np.ndarray):
         if value.size <= 6:
@@ -106,7 +106,7 @@ def _short(value: Any) -> str:
     return text if len(text) <= _MAX_SHOWN else text[:_MAX_SHOWN - 3] + "..."
 
 
-def _missing_answer(answer: Any, name: str) -> str | None:
+def missing_answer(answer: Any, name: str) -> str | None:
     """Why ``answer`` is not an answer yet, or ``None`` when it is one."""
     if answer is NOT_DEFINED:
         return f"`{name}` is not defined"
@@ -157,19 +157,19 @@ class Check:
         callable) becomes a :class:`StudentError`. NumPy floating-point warnings are silenced:
         the comparison reports their effect (inf or nan) instead.
         """
-        missing = _missing_answer(function, self.answer_name)
+        missing = missing_answer(function, self.answer_name)
         if missing:
             raise StudentError(missing)
         if not callable(function):
             raise StudentError(f"`{self.answer_name}` should be a function, got "
-                               f"{_short(function)}")
+                               f"{describe(function)}")
         args = tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
         try:
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 return function(*args)
         except (Exception, SystemExit) as error:  # not KeyboardInterrupt: timeouts need it
-            raise StudentError(f"raised {type(error).__name__}: {_short(str(error))}") from None
+            raise StudentError(f"raised {type(error).__name__}: {describe(str(error))}") from None
 
     def same_array(self, got: Any, expected: np.ndarray, *, check_dtype: bool = False,
                    rtol: float | None = None, atol: float | None = None) -> None:
@@ -183,7 +183,7 @@ class Check:
             raise StudentError("returned None (is the function finished?)")
         if not isinstance(got, np.ndarray):
             raise StudentError(f"expected a NumPy array, got {type(got).__name__} "
-                               f"{_short(got)}")
+                               f"{describe(got)}")
         if got.shape != expected.shape:
             raise StudentError(f"expected shape {expected.shape}, got {got.shape}")
         if check_dtype and got.dtype != expected.dtype:
@@ -196,7 +196,7 @@ class Check:
                 values = got.astype(np.float64) if got.dtype != np.float64 else got
         except (TypeError, ValueError) as error:
             raise StudentError(f"got an array of {got.dtype} that is not numeric: "
-                               f"{_short(str(error))}") from None
+                               f"{describe(str(error))}") from None
         single = np.float32 in (expected.dtype, got.dtype)
         rtol = (1e-4 if single else 1e-6) if rtol is None else rtol
         atol = (1e-6 if single else 1e-9) if atol is None else atol
@@ -211,13 +211,13 @@ class Check:
 
     def same_number(self, got: Any, expected: float, *, rtol: float = 1e-2) -> None:
         """Require ``got`` to be a real number within ``rtol`` (relative) of ``expected``."""
-        missing = _missing_answer(got, self.answer_name)
+        missing = missing_answer(got, self.answer_name)
         if missing:
             raise StudentError(missing)
         if isinstance(got, np.ndarray) and got.ndim == 0:
             got = got[()]
         if isinstance(got, (bool, np.bool_)) or not isinstance(got, numbers.Real):
-            raise StudentError(f"expected a number, got {type(got).__name__} {_short(got)}")
+            raise StudentError(f"expected a number, got {type(got).__name__} {describe(got)}")
         got = float(got)
         if not np.isfinite(got):
             raise StudentError(f"expected a finite number, got {got}")
@@ -228,12 +228,12 @@ class Check:
 
     def same_choice(self, got: Any, expected: str, choices: str) -> None:
         """Require the multiple-choice answer ``got`` (one letter of ``choices``)."""
-        missing = _missing_answer(got, self.answer_name)
+        missing = missing_answer(got, self.answer_name)
         if missing:
             raise StudentError(missing)
         if not isinstance(got, str) or got.strip().lower() not in choices:
             raise StudentError(f"answer with one letter among {', '.join(choices)} as a "
-                               f"string, got {_short(got)}")
+                               f"string, got {describe(got)}")
         if got.strip().lower() != expected:
             raise StudentError(f"{got.strip().lower()!r} is not the right choice")
 

@@ -24,7 +24,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from coursepkg import activations
-from coursepkg.checks import QuestionSet, StudentError, _missing_answer, _short
+from coursepkg.checks import QuestionSet, StudentError, missing_answer, describe
 from coursepkg.datasets import logic_gate
 from coursepkg.feedforward import count_parameters as reference_count_parameters
 from coursepkg.feedforward import forward_pass
@@ -45,7 +45,7 @@ def output_of_layers(X, layers, activation):
 
 def _answer_given(check, answer):
     """Raise :class:`StudentError` while ``answer`` is still a placeholder."""
-    missing = _missing_answer(answer, check.answer_name)
+    missing = missing_answer(answer, check.answer_name)
     if missing:
         raise StudentError(missing)
 
@@ -79,7 +79,7 @@ def _unit_parameters(check, answer):
         weights, threshold = answer
     except (TypeError, ValueError):
         raise StudentError("expected a pair (weights, threshold), got "
-                           f"{type(answer).__name__} {_short(answer)}") from None
+                           f"{type(answer).__name__} {describe(answer)}") from None
     return weights, threshold
 
 

@@ -22,7 +22,7 @@ import numbers
 import numpy as np
 
 from coursepkg import descent
-from coursepkg.checks import QuestionSet, StudentError, _missing_answer, _short
+from coursepkg.checks import QuestionSet, StudentError, missing_answer, describe
 from coursepkg.gradcheck import numerical_gradient
 from coursepkg.linear import LinearRegression
 
@@ -67,7 +67,7 @@ def _real_number(value, what):
         value = value[()]
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise StudentError(f"{what} should be a number, got {type(value).__name__} "
-                           f"{_short(value)}")
+                           f"{describe(value)}")
     return float(value)
 
 
@@ -77,19 +77,19 @@ def _pair(got):
         raise StudentError("returned None (is the function finished?)")
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         raise StudentError(f"expected a pair (coef, intercept), got {type(got).__name__} "
-                           f"{_short(got)}")
+                           f"{describe(got)}")
     return got[0], _real_number(got[1], "the intercept")
 
 
 def _vector(check, answer, shape):
     """The reader's numeric answer as a float array of ``shape``."""
-    missing = _missing_answer(answer, check.answer_name)
+    missing = missing_answer(answer, check.answer_name)
     if missing:
         raise StudentError(missing)
     try:
         values = np.asarray(answer, dtype=np.float64)
     except (TypeError, ValueError):
-        raise StudentError(f"expected {shape[0]} numbers, got {_short(answer)}") from None
+        raise StudentError(f"expected {shape[0]} numbers, got {describe(answer)}") from None
     if values.shape != shape:
         raise StudentError(f"expected shape {shape}, got {values.shape}")
     return values
@@ -189,7 +189,7 @@ def q5(check, n_minibatches):
                 raise StudentError("returned None (is the function finished?)")
             expected = descent.n_minibatches(n_samples, batch_size)
             if _real_number(got, "the number of batches") != expected:
-                raise StudentError(f"expected {expected}, got {_short(got)}")
+                raise StudentError(f"expected {expected}, got {describe(got)}")
 
 
 #: Choices of question 6 (printed by the exercise notebook from here).

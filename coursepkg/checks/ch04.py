@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from coursepkg import losses
-from coursepkg.checks import QuestionSet, StudentError, _missing_answer
+from coursepkg.checks import QuestionSet, StudentError, missing_answer
 from coursepkg.datasets import logic_gate
 from coursepkg.gradcheck import numerical_gradient
 from coursepkg.linear import Perceptron
@@ -73,7 +73,7 @@ def adaline_cost(X, t, w, b):
 
 def _numbers(check, got, shape, what):
     """``got`` (an array, list or tuple of real numbers) as a float array of ``shape``."""
-    missing = _missing_answer(got, what)
+    missing = missing_answer(got, what)
     if missing:
         raise StudentError(missing)
     if isinstance(got, (str, bytes, dict)):
@@ -96,7 +96,7 @@ def _numbers(check, got, shape, what):
 
 def _pair(check, got, what, shapes, returned=True):
     """Unpack a ``(first, second)`` pair: a function's result, or a value (``returned=False``)."""
-    missing = None if returned else _missing_answer(got, what)
+    missing = None if returned else missing_answer(got, what)
     if missing:
         raise StudentError(missing)
     if got is None:

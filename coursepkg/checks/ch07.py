@@ -25,7 +25,7 @@ import numpy as np
 from coursepkg import backprop
 from coursepkg.feedforward import forward_pass
 from coursepkg.activations import sigmoid, sigmoid_derivative
-from coursepkg.checks import QuestionSet, StudentError, _short
+from coursepkg.checks import QuestionSet, StudentError, describe
 from coursepkg.examples import xor_network
 from coursepkg.gradcheck import numerical_gradient
 from coursepkg.mlp import MLPRegressor
@@ -80,7 +80,7 @@ def _as_arrays(got, count, what):
     if got is None:
         raise StudentError("returned None (is the function finished?)")
     if not isinstance(got, (tuple, list)) or len(got) != count:
-        raise StudentError(f"expected {what}, got {type(got).__name__} {_short(got)}")
+        raise StudentError(f"expected {what}, got {type(got).__name__} {describe(got)}")
     arrays = []
     for item in got:
         try:

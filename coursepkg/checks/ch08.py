@@ -25,7 +25,7 @@ import numpy as np
 
 from coursepkg.autodiff import Dual, Tensor, Value, topological_order
 from coursepkg.autodiff import unbroadcast as reference_unbroadcast
-from coursepkg.checks import QuestionSet, StudentError, _missing_answer, _short
+from coursepkg.checks import QuestionSet, StudentError, missing_answer, describe
 from coursepkg.gradcheck import numerical_gradient
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "q5", "q6", "Q3_INPUTS", "Q3_ADJOINTS",
@@ -51,7 +51,7 @@ def _number(got, what):
     if isinstance(got, np.ndarray) and got.ndim == 0:
         got = got[()]
     if isinstance(got, (bool, np.bool_)) or not isinstance(got, numbers.Real):
-        raise StudentError(f"{what} should be a number, got {type(got).__name__} {_short(got)}")
+        raise StudentError(f"{what} should be a number, got {type(got).__name__} {describe(got)}")
     got = float(got)
     if not math.isfinite(got):
         raise StudentError(f"{what} should be finite, got {got}")
@@ -71,7 +71,7 @@ def _run_backward(out):
         out.backward()
     except Exception as error:  # a local derivative of the wrong type, for example
         raise StudentError(f"backward() through your node raised {type(error).__name__}: "
-                           f"{_short(str(error))}") from None
+                           f"{describe(str(error))}") from None
 
 
 def _value_from(check, function, x):
@@ -79,7 +79,7 @@ def _value_from(check, function, x):
     # By duck type: the grader re-imports coursepkg, so the answer's Value class may be a
     # different copy of coursepkg.autodiff.Value.
     if not all(hasattr(out, name) for name in ("data", "grad", "parents", "backward")):
-        raise StudentError(f"expected a Value, got {type(out).__name__} {_short(out)}")
+        raise StudentError(f"expected a Value, got {type(out).__name__} {describe(out)}")
     return out
 
 
@@ -120,7 +120,7 @@ def reference_arctan(a, b):
 def _dual_from(check, function, x):
     out = check.call(function, x)
     if not all(hasattr(out, name) for name in ("value", "derivative")):  # duck type, as above
-        raise StudentError(f"expected a Dual, got {type(out).__name__} {_short(out)}")
+        raise StudentError(f"expected a Dual, got {type(out).__name__} {describe(out)}")
     return out
 
 
@@ -176,12 +176,12 @@ def q3(check, answer_q3):
     nodes = q3_graph()
     for name in Q3_ADJOINTS:
         with check.case(f"df/d{name}"):
-            missing = _missing_answer(answer_q3, "answer_q3")
+            missing = missing_answer(answer_q3, "answer_q3")
             if missing:
                 raise StudentError(missing)
             if not isinstance(answer_q3, dict):
                 raise StudentError(f"answer with a dict {{'c': ..., 'x': ...}}, got "
-                                   f"{type(answer_q3).__name__} {_short(answer_q3)}")
+                                   f"{type(answer_q3).__name__} {describe(answer_q3)}")
             if name not in answer_q3:
                 raise StudentError(f"the dict has no key {name!r}")
             check.same_number(answer_q3[name], nodes[name].grad, rtol=0.01)
@@ -321,7 +321,7 @@ def q6(check, matmul_backward):
         with check.case(label):
             got = check.call(matmul_backward, A, B, G)
             if not isinstance(got, (tuple, list)) or len(got) != 2:
-                raise StudentError(f"expected a pair (dA, dB), got {_short(got)}")
+                raise StudentError(f"expected a pair (dA, dB), got {describe(got)}")
             expected_A, expected_B = reference_matmul_backward(A, B, G)
             check.same_array(got[0], expected_A)
             check.same_array(got[1], expected_B)
