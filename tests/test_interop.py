@@ -1,0 +1,79 @@
+"""from_sklearn copies a fitted scikit-learn MLP into coursepkg.mlp with the same predictions."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import MLPClassifier as SkMLPClassifier
+from sklearn.neural_network import MLPRegressor as SkMLPRegressor
+
+from coursepkg import mlp
+from coursepkg.interop import from_sklearn
+
+
+def _fit(estimator, X, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return estimator.fit(X, y)
+
+
+@pytest.mark.parametrize("n_classes, activation, hidden", [
+    (2, "logistic", (5,)), (3, "relu", (6, 4)), (4, "tanh", (3,)), (3, "identity", ())])
+def test_the_copy_predicts_the_same_probabilities(n_classes, activation, hidden):
+    rng = np.random.default_rng(n_classes)
+    X = rng.normal(size=(30, 4))
+    y = np.array(["a", "b", "c", "d"])[np.arange(30) % n_classes]
+    sk = _fit(SkMLPClassifier(hidden, activation=activation, max_iter=20, alpha=0.3,
+                              random_state=0), X, y)
+    ours = from_sklearn(sk)
+    assert isinstance(ours, mlp.MLPClassifier) and ours.alpha == 0.3
+    np.testing.assert_allclose(ours.predict_proba(X), sk.predict_proba(X), rtol=1e-12)
+    assert (ours.predict(X) == sk.predict(X)).all()
+    sk.coefs_[0][0, 0] += 1.0                     # a copy, not a view
+    assert ours.coefs_[0][0, 0] != sk.coefs_[0][0, 0]
+
+
+def test_a_regressor_copy_predicts_the_same_values_and_can_train_on():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3))
+    Y = np.column_stack([X.sum(axis=1), X[:, 0] ** 2])
+    sk = _fit(SkMLPRegressor(hidden_layer_sizes=(8,), max_iter=30, random_state=0), X, Y)
+    ours = from_sklearn(sk)
+    assert isinstance(ours, mlp.MLPRegressor)
+    np.testing.assert_allclose(ours.predict(X), sk.predict(X), rtol=1e-12)
+    before = ours.objective(X, Y)
+    ours.partial_fit(X, Y)
+    assert ours.objective(X, Y) < before
+
+
+def test_the_gradient_is_the_one_of_scikit_learns_objective():
+    rng = np.random.default_rng(1)
+    X, y = rng.normal(size=(20, 3)), np.arange(20) % 3
+    sk = _fit(SkMLPClassifier((4,), activation="tanh", alpha=0.5, max_iter=5, random_state=0),
+              X, y)
+    ours = from_sklearn(sk)
+    grads = ours.backward(ours.forward(X), y)
+    W = ours.coefs_[1]
+    eps = 1e-6
+    W[0, 0] += eps
+    up = ours.objective(X, y)
+    W[0, 0] -= 2 * eps
+    down = ours.objective(X, y)
+    W[0, 0] += eps
+    assert grads.coefs[1][0, 0] == pytest.approx((up - down) / (2 * eps), rel=1e-6)
+
+
+def test_bad_input_is_refused():
+    with pytest.raises(TypeError, match="MLPClassifier or MLPRegressor"):
+        from_sklearn(LogisticRegression())
+    with pytest.raises(Exception, match="not fitted"):
+        from_sklearn(SkMLPClassifier())
+    X = np.random.default_rng(0).normal(size=(12, 2))
+    Y = np.array([[0, 1], [1, 0], [1, 1]] * 4)
+    with pytest.raises(ValueError, match="multi-label"):
+        from_sklearn(_fit(SkMLPClassifier((3,), max_iter=5, random_state=0), X, Y))
+    with pytest.raises(ValueError, match="poisson"):
+        from_sklearn(_fit(SkMLPRegressor(loss="poisson", max_iter=5, random_state=0), X,
+                          np.arange(12.0)))
