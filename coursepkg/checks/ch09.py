@@ -138,8 +138,8 @@ def _dropout_case(check, inverted_dropout, a, rate, seed):
 
 @QUESTIONS.question(
     "q3", title="inverted dropout", answer_name="inverted_dropout",
-    hint="draw keep = rng.random(a.shape) >= rate, then return a * keep / (1 - rate): the "
-         "kept units are scaled up so that the expectation of the output is a")
+    hint="drop each entry with probability rate using uniform numbers from rng, and divide "
+         "the kept entries by (1 - rate), so that the expected output is a")
 def q3(check, inverted_dropout):
     """``inverted_dropout(a, rate, rng)``: 0 or ``a / (1 - rate)``, dropping a fraction
     ``rate``, expectation ``a``, seeded by ``rng``."""
