@@ -29,7 +29,7 @@ def xor_network():
         ``intercepts[0]`` of shape (2,) and ``intercepts[1]`` of shape (1,).
 
     The arrays are new on every call, so a caller may train them in place. They follow the
-    book's ``X @ W + b`` convention, the layout of :attr:`coursepkg.mlp.MLPClassifier.coefs_`.
+    book's ``X @ W + b`` convention, the layout of ``coursepkg.mlp.MLPClassifier.coefs_``.
     """
     coefs = [np.array([[3.7, 2.9],
                        [3.7, 2.9]]),

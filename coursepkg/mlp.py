@@ -75,7 +75,8 @@ class BatchNormCache(NamedTuple):
 
 
 class ForwardPass(NamedTuple):
-    """What :meth:`forward` returns and :meth:`backward` consumes (the cache).
+    """What :meth:`~MLPClassifier.forward` returns and :meth:`~MLPClassifier.backward` consumes
+    (the cache).
 
     Attributes
     ----------
@@ -99,7 +100,7 @@ class ForwardPass(NamedTuple):
 
 
 class Gradients(tuple):
-    """What :meth:`backward` returns: the pair ``(coef_grads, intercept_grads)``.
+    """What :meth:`~MLPClassifier.backward` returns: the pair ``(coef_grads, intercept_grads)``.
 
     ``coefs[i]`` (also ``grads[0][i]``) is ``dJ/dcoefs_[i]`` (fan_in, fan_out) and
     ``intercepts[i]`` (``grads[1][i]``) is ``dJ/dintercepts_[i]`` (fan_out,), so

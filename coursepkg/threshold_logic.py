@@ -22,7 +22,7 @@ from . import neurons
 __all__ = ["NAND_WEIGHTS", "NAND_BIAS", "threshold_unit", "nand", "not_", "and_", "or_",
            "xor", "half_adder", "truth_table"]
 
-#: Weights and bias of a perceptron that computes NAND: -2 a - 2 b + 3 >= 0 unless a = b = 1.
+#: Weights and bias of a perceptron that computes NAND (-2 a - 2 b + 3 >= 0 unless a = b = 1).
 NAND_WEIGHTS = np.array([-2.0, -2.0])
 NAND_BIAS = 3.0
 

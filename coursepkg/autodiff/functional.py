@@ -18,9 +18,9 @@ def grad(f, argnums=None):
     Parameters
     ----------
     f : callable
-        ``f(*args)`` returns a scalar: a :class:`Value`, or a :class:`Tensor` with one
-        entry. Inside ``f``, numbers arrive as :class:`Value` and arrays as
-        :class:`Tensor`.
+        ``f(*args)`` returns a scalar: a :class:`~coursepkg.autodiff.Value`, or a :class:`~coursepkg.autodiff.Tensor` with one
+        entry. Inside ``f``, numbers arrive as :class:`~coursepkg.autodiff.Value` and arrays as
+        :class:`~coursepkg.autodiff.Tensor`.
     argnums : int or tuple of int, optional
         Which positional arguments to differentiate with respect to. Default: all of
         them. Arguments not listed are passed to ``f`` unchanged (labels, for example).

@@ -169,7 +169,7 @@ def count_operations(formula, x=0.7):
 
 
 def operation_count_table(x=0.7):
-    """One row per (function, method) of :data:`FORMULAS`, ready to print.
+    """One row per (function, method) of ``FORMULAS``, ready to print.
 
     Returns
     -------

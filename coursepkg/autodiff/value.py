@@ -2,7 +2,7 @@
 
 Each :class:`Value` remembers the values it was computed from (``parents``) and, for each
 parent, the *local derivative* ``d(self)/d(parent)``, evaluated when the value is
-computed. :meth:`Value.backward` then applies the chain rule once per edge, from the
+computed. :meth:`~coursepkg.autodiff.Value.backward` then applies the chain rule once per edge, from the
 output back to the inputs:
 
 .. math:: \\bar p \\mathrel{+}= \\frac{\\partial v}{\\partial p}\\, \\bar v

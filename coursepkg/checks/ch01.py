@@ -50,7 +50,7 @@ def dense_flops(n_samples, fan_in, fan_out):
     return 2 * n_samples * fan_in * fan_out + n_samples * fan_out
 
 
-#: The layer whose cost question 5 asks for: (n_samples, fan_in, fan_out).
+#: The layer whose cost question 5 asks for, as (n_samples, fan_in, fan_out).
 Q5_SHAPE = (128, 784, 128)
 
 # ------------------------------------------------------------------------------- questions

@@ -1,15 +1,15 @@
 """Checks for chapter 02, Neural networks: the idea (``exercises/02_idea.ipynb``).
 
-=====  ==============================================  ================  ======
-name   question                                        answer graded     points
-=====  ==============================================  ================  ======
-q1     McCulloch–Pitts unit ``threshold_unit``         ``threshold_unit``  3
-q2     weights and threshold of a NOR unit             ``nor_unit``        2
-q3     a network of threshold units for XOR            ``xor_layers``      2
-q4     parameters of a network from its layer sizes    ``count_parameters``  3
-q5     half-height radius of a Gaussian RBF unit       ``answer_q5``       1
-q6     forward pass of a feed-forward network          ``forward``         3
-=====  ==============================================  ================  ======
+====  ============================================  ====================  ======
+name  question                                      answer graded         points
+====  ============================================  ====================  ======
+q1    McCulloch–Pitts unit ``threshold_unit``       ``threshold_unit``    3
+q2    weights and threshold of a NOR unit           ``nor_unit``          2
+q3    a network of threshold units for XOR          ``xor_layers``        2
+q4    parameters of a network from its layer sizes  ``count_parameters``  3
+q5    half-height radius of a Gaussian RBF unit     ``answer_q5``         1
+q6    forward pass of a feed-forward network        ``forward``           3
+====  ============================================  ====================  ======
 
 The references are :mod:`coursepkg.neurons` and :mod:`coursepkg.feedforward` (built on
 :func:`coursepkg.layers.dense` and :mod:`coursepkg.activations`) and the truth tables of

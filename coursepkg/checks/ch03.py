@@ -40,11 +40,11 @@ def reference_fit(X, y):
     return model.coef_, model.intercept_
 
 
-#: The data matrix of question 3, shape (50, 3): correlated features of different scales.
+#: The data matrix of question 3, shape (50, 3), correlated features of different scales.
 Q3_X = (np.random.default_rng(30).normal(size=(50, 3))
         @ np.array([[2.0, 0.5, 0.0], [0.0, 1.0, 0.3], [0.0, 0.0, 0.5]]))
 
-#: The problem of question 4: cost (1/2n) ||X w - y||^2, one step from ``w0``.
+#: The problem of question 4, cost (1/2n) ||X w - y||^2, one step from ``w0``.
 Q4_PROBLEM = {
     "X": np.array([[1.0, 0.0], [0.0, 2.0], [1.0, 1.0]]),
     "y": np.array([1.0, 2.0, 0.0]),

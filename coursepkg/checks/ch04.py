@@ -36,12 +36,12 @@ QUESTIONS = QuestionSet("ch04")
 
 # ------------------------------------------------------------------------------- data
 
-#: Question 1: samples (rows), labels (1 is the positive class, t = +1) and learning rate.
+#: Question 1, samples (rows), labels (1 is the positive class, t = +1) and learning rate.
 Q1_DATA = {"X": np.array([[1.0, 2.0], [2.0, -1.0], [3.0, 1.0]]),
            "y": np.array([1, 0, 1]),
            "learning_rate": 0.5}
 
-#: Question 4: a small separable data set and a separator u = (w_1, w_2, b) for it.
+#: Question 4, a small separable data set and a separator u = (w_1, w_2, b) for it.
 Q4_DATA = {"X": np.array([[1.0, 3.0], [2.0, 2.5], [3.0, 4.0],
                           [2.0, 0.5], [3.5, 1.0], [4.0, 2.0]]),
            "y": np.array([1, 1, 1, 0, 0, 0]),

@@ -40,20 +40,20 @@ QUESTIONS = QuestionSet("ch05")
 
 # ----------------------------------------------------------------------- question data
 
-#: Question 2: targets and predicted probabilities of five samples.
+#: Question 2, targets and predicted probabilities of five samples.
 Q2_TARGETS = np.array([1, 0, 1, 1, 0])
 Q2_PREDICTIONS = np.array([0.9, 0.2, 0.6, 0.99, 0.7])
 
-#: Question 4: the squared error (sigmoid(z) - y)**2 of one sample, at this z and target.
+#: Question 4, the squared error (sigmoid(z) - y)**2 of one sample, at this z and target.
 Q4_Z = -4.0
 Q4_TARGET = 1.0
 
-#: Question 5: four samples, their labels and the learning rate; start from w = 0, b = 0.
+#: Question 5, four samples, their labels and the learning rate; start from w = 0, b = 0.
 Q5_X = np.array([[1.0, 2.0], [2.0, -1.0], [-1.0, -2.0], [0.0, 1.0]])
 Q5_Y = np.array([1, 1, 0, 0])
 Q5_LEARNING_RATE = 0.5
 
-#: Question 6: a fitted two-feature model and the probability of the line asked for.
+#: Question 6, a fitted two-feature model and the probability of the line asked for.
 Q6_COEF = np.array([1.5, -2.0])
 Q6_INTERCEPT = 0.5
 Q6_PROBABILITY = 0.9

@@ -1,15 +1,15 @@
 """Checks for chapter 06, Multilayer perceptrons (``exercises/06_mlp.ipynb``).
 
-=====  ==================================================  =================  ======
-name   question                                            answer graded      points
-=====  ==================================================  =================  ======
-q1     forward pass ``mlp_forward(X, W1, b1, W2, b2)``     ``mlp_forward``    4
-q2     collapse identity layers ``collapse(coefs, ...)``   ``collapse``       3
-q3     output of the XOR network on a new input            ``answer_q3``      2
-q4     number of parameters of an MLP                      ``answer_q4``      1
-q5     derivative of SiLU, ``silu_derivative(z)``          ``silu_derivative``  3
-q6     what the universal approximation theorem says       ``answer_q6``      1
-=====  ==================================================  =================  ======
+====  =================================================  ===================  ======
+name  question                                           answer graded        points
+====  =================================================  ===================  ======
+q1    forward pass ``mlp_forward(X, W1, b1, W2, b2)``    ``mlp_forward``      4
+q2    collapse identity layers ``collapse(coefs, ...)``  ``collapse``         3
+q3    output of the XOR network on a new input           ``answer_q3``        2
+q4    number of parameters of an MLP                     ``answer_q4``        1
+q5    derivative of SiLU, ``silu_derivative(z)``         ``silu_derivative``  3
+q6    what the universal approximation theorem says      ``answer_q6``        1
+====  =================================================  ===================  ======
 
 The references are :mod:`coursepkg.feedforward`, :mod:`coursepkg.examples` and central finite
 differences from :mod:`coursepkg.gradcheck`. Every check draws its random inputs from a
@@ -33,7 +33,7 @@ QUESTIONS = QuestionSet("ch06")
 
 #: The input of question 3, fed to the book's XOR network.
 Q3_INPUT = (0.25, 0.5)
-#: The layer widths of question 4: inputs, two hidden layers, outputs.
+#: The layer widths of question 4 (inputs, two hidden layers, outputs).
 Q4_SIZES = (784, 256, 128, 10)
 #: Choices of question 6 (printed by the exercise notebook from here).
 Q6_CHOICES = {

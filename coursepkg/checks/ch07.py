@@ -39,7 +39,7 @@ QUESTIONS = QuestionSet("ch07")
 
 # ------------------------------------------------------------------------ the XOR network
 
-#: The XOR network of the chapter, (fan_in, fan_out) form: hidden units D and E, output G.
+#: The XOR network of the chapter in (fan_in, fan_out) form, hidden units D and E, output G.
 XOR_COEFS, XOR_INTERCEPTS = xor_network()
 _SIGMOIDS = ("sigmoid", "sigmoid")
 

@@ -219,7 +219,7 @@ def _doublings():
     return a * x
 
 
-#: Question 4's graphs: name -> builder of a fresh graph (returns the output node).
+#: Question 4's graphs, name -> builder of a fresh graph (returns the output node).
 SHARED_GRAPHS = {
     "no sharing: tanh(x * y + 2)": _no_sharing,
     "a + a with a = x * y": _a_plus_a,

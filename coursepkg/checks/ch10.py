@@ -33,14 +33,14 @@ __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "Q1_LAYERS", "
 
 QUESTIONS = QuestionSet("ch10")
 
-#: The network of question 1: (inputs, hidden units..., outputs).
+#: The network of question 1, as (inputs, hidden units..., outputs).
 Q1_LAYERS = (784, 256, 128, 10)
 
 #: Number of classes in question 3.
 Q3_CLASSES = 10
 
-#: Question 7: the digits of the rows and columns, and the confusion matrix (rows: true
-#: digit, columns: predicted digit).
+#: Question 7, the digits of the rows and columns and the confusion matrix (rows are the
+#: true digit, columns the predicted digit).
 Q7_DIGITS = (3, 5, 8, 9)
 Q7_MATRIX = np.array([[90, 6, 3, 1],
                       [4, 70, 24, 2],
