@@ -41,7 +41,8 @@ def test_the_same_seed_gives_the_same_coursepkg_and_sklearn_weights():
 
 def test_copied_weights_give_the_same_probabilities_in_all_three():
     X, y = _data(n_classes=4)
-    sk = train_sklearn(X.astype(np.float64), y, hidden=(7,), epochs=5, seed=0).model
+    sk = train_sklearn(X.astype(np.float64), y, hidden=(7,), epochs=5, batch_size=16,
+                       seed=0).model
     ours = MLPClassifier((7,), dtype=np.float64, epochs=1, random_state=0).fit(X, y)
     set_weights(ours, *get_weights(sk))
     net = set_weights(keras_network([6, 7, 4]), *get_weights(sk))
