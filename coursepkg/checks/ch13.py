@@ -8,7 +8,7 @@ q1     ``to_coursepkg(sk, X, y)``: copy sklearn         ``to_coursepkg``      3
 q2     one SGD step by hand: a new weight              ``answer_q2``         2
 q3     ``sgd_step(X, y, coefs, intercepts, eta)``      ``sgd_step``          3
 q4     mean and sample std of accuracies over seeds    ``answer_q4``         2
-q5     parameters of the 8 x 8 digits network         ``answer_q5``         1
+q5     parameters of the 8 x 8 digits network          ``answer_q5``         1
 q6     which library (choice)                          ``answer_q6``         1
 =====  ==============================================  ====================  ======
 
