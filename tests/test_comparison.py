@@ -99,10 +99,10 @@ def _example(x):
 
 def test_count_code_lines_skips_docstring_comments_and_blank_lines():
     assert count_code_lines(_example) == 3
-    assert count_code_lines(lambda_free_function) == 2
+    assert count_code_lines(_no_docstring) == 2
 
 
-def lambda_free_function():
+def _no_docstring():
     return 1
 
 
@@ -113,7 +113,8 @@ def test_tones_are_separated_by_the_spectrum_and_not_by_a_shift():
     assert features.shape == (50, 33)
     np.testing.assert_array_equal(features.argmax(axis=1), np.where(y == 0, 4, 6))
     np.testing.assert_allclose(spectrum_features(np.roll(X, 7, axis=1)), features, atol=1e-12)
-    np.testing.assert_array_equal(make_tones(5, random_state=1)[0], make_tones(5, random_state=1)[0])
+    first, second = make_tones(5, random_state=1), make_tones(5, random_state=1)
+    np.testing.assert_array_equal(first[0], second[0])
 
 
 def test_bad_inputs_are_refused():
