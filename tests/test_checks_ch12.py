@@ -126,6 +126,7 @@ CASES = {
         "relu everywhere": (lambda mlp: to_keras(mlp, hidden_activation="relu"), 2),
         "biases left at zero": (to_keras_without_biases, 0),
         "returns the MLP": (lambda mlp: mlp, 0),
+        "returns None": (lambda mlp: None, 0),
     }),
 }
 (test_every_question_is_tested, test_a_right_answer_earns_every_point,
@@ -166,6 +167,7 @@ def test_failures_are_explained():
     assert "expected Dense widths [16, 8, 3], got [8, 3]" in ch12.q1(
         sequential(20, ch12.Q1_LAYERS[1:])).message
     assert "RuntimeError: 'student bug'" in ch12.q6(raises).message
+    assert "returned None" in ch12.q6(lambda mlp: None).message
 
 
 @pytest.fixture(autouse=True)

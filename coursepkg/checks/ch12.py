@@ -203,5 +203,7 @@ def q6(check, to_keras):
         with check.case(label):
             mlp, X = _fitted_mlp(hidden, activation, n_classes, seed)
             model = check.call(to_keras, mlp)
+            if model is None:
+                raise StudentError("returned None (is the function finished?)")
             got = check.call(lambda: np.asarray(model(X)))
             check.same_array(got, mlp.forward(X).a[-1], rtol=1e-4, atol=1e-6)
