@@ -1,7 +1,6 @@
 """The chapter 11 checks tell right from wrong, and never raise on a wrong answer."""
 
 import numpy as np
-import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
