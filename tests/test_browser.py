@@ -66,8 +66,10 @@ def mathjax_dir() -> Path:
 
 
 def chromium_path() -> str | None:
-    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which(
+    """``$CHROMIUM`` if set, else Debian's ``chromium`` on the PATH; None when not there."""
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which(
         "chromium-browser")
+    return path if path and os.access(path, os.X_OK) else None
 
 
 def unavailable(reason: str):
@@ -75,6 +77,10 @@ def unavailable(reason: str):
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (CI is set: the browser test must run)", pytrace=False)
     pytest.skip(reason)
+
+
+def toc_root() -> str:
+    return yaml.safe_load((ROOT / "_toc.yml").read_text())["root"]
 
 
 def pages() -> list[str]:
@@ -162,7 +168,7 @@ class OfflineRoutes:
 def browser_context(server):
     chromium = chromium_path()
     if chromium is None:
-        unavailable("no chromium executable (Debian: apt-get install chromium)")
+        unavailable("no chromium executable (Debian: apt-get install chromium, or set CHROMIUM)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -280,9 +286,9 @@ def test_page_as_a_reader_sees_it(browser_context, server, html, page):
         typeset = browser.locator("mjx-container").count()
         if math_elements and typeset < math_elements:
             problems.append(f"MathJax typeset {typeset} of {math_elements} formulas")
-        raw = sorted(set(RAW_TEX.findall(browser.evaluate(VISIBLE_TEXT))))
+        text = browser.evaluate(VISIBLE_TEXT)
+        raw = sorted({match.group(0) for match in RAW_TEX.finditer(text)})
         if raw:
-            text = browser.evaluate(VISIBLE_TEXT)
             where = RAW_TEX.search(text).start()
             problems.append(f"raw TeX in the text: {raw}, e.g. {text[where - 40:where + 40]!r}")
 
@@ -311,7 +317,7 @@ def test_no_outside_request_was_needed(browser_context, server):
     """Outside requests other than MathJax were refused; a page that needs one (a font, a
     script from a CDN) would look different for a reader offline and is reported here."""
     if browser_context.routes.answered == 0:  # run alone: open the front page at least
-        visit(browser_context, server, "index").close()
+        visit(browser_context, server, toc_root()).close()
     assert browser_context.routes.answered > 0
     refused = sorted(browser_context.routes.refused)
     assert not refused, "requests outside the book:\n  " + "\n  ".join(refused)
@@ -335,8 +341,7 @@ def representative_pages() -> list[str]:
     toc = pages()
     chapters = sorted(p for p in toc if p.startswith("book/") and is_notebook(p))
     reference = [p for p in toc if p.startswith("book/reference/")]
-    root = yaml.safe_load((ROOT / "_toc.yml").read_text())["root"]
-    chosen = [root, chapters[len(chapters) // 2] if chapters else toc[0],
+    chosen = [toc_root(), chapters[len(chapters) // 2] if chapters else toc[0],
               reference[-1] if reference else toc[-1]]
     return list(dict.fromkeys(chosen))
 
