@@ -36,7 +36,8 @@ from coursepkg.losses import binary_cross_entropy  # noqa: E402
 from coursepkg.mlp import MLPClassifier  # noqa: E402
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "q5", "q6", "Q1_INPUTS", "Q1_LAYERS",
-           "Q2_Y", "Q2_P", "Q5_CHOICES", "reference_logit_gradient", "reference_tape_gradient"]
+           "Q2_Y", "Q2_P", "Q5_CHOICES", "reference_logit_gradient",
+           "finite_difference_logit_gradient", "reference_tape_gradient"]
 
 QUESTIONS = QuestionSet("ch12")
 
@@ -66,7 +67,7 @@ def reference_logit_gradient(y, z):
 
 
 def finite_difference_logit_gradient(y, z):
-    """The same gradient by central differences on :func:`coursepkg.losses.binary_cross_entropy`."""
+    """The same gradient by central differences of ``binary_cross_entropy(y, sigmoid(z))``."""
     z = np.array(z, dtype=float)
     return numerical_gradient(lambda: binary_cross_entropy(y, sigmoid(z)), z)
 
