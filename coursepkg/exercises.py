@@ -44,6 +44,8 @@ MARKDOWN_BEGIN, MARKDOWN_END = "<!-- BEGIN SOLUTION -->", "<!-- END SOLUTION -->
 MARKDOWN_PLACEHOLDER = "*Your answer here.*"
 #: Notebook metadata key holding what the grader needs (the chapter).
 METADATA_KEY = "coursepkg"
+#: Title prefixes of a master and of the exercise generated from it.
+SOLUTIONS_TITLE, EXERCISES_TITLE = "# Solutions:", "# Exercises:"
 _FILE_CHAPTER = re.compile(r"^(\d\d)_")
 
 
@@ -118,6 +120,13 @@ def _replace_regions(source: str, cell_type: str) -> str:
     return "\n".join(out)
 
 
+def _retitle(nb: nbformat.NotebookNode) -> None:
+    """The master's title ``# Solutions: X`` becomes ``# Exercises: X`` in the exercise."""
+    first = next((cell for cell in nb.cells if cell.cell_type == "markdown"), None)
+    if first is not None and first.source.startswith(SOLUTIONS_TITLE):
+        first.source = EXERCISES_TITLE + first.source[len(SOLUTIONS_TITLE):]
+
+
 def make_exercise(solution: nbformat.NotebookNode, chapter: str, generated_from: str
                   ) -> nbformat.NotebookNode:
     """The exercise notebook for a master, without outputs (not executed).
@@ -132,6 +141,7 @@ def make_exercise(solution: nbformat.NotebookNode, chapter: str, generated_from:
         Path of the master, stored in the metadata.
     """
     nb = copy.deepcopy(solution)
+    _retitle(nb)
     for index, cell in enumerate(nb.cells):
         try:
             cell.source = _replace_regions(cell.source, cell.cell_type)

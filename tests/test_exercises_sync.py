@@ -139,3 +139,11 @@ def test_check_mode_detects_an_edited_exercise(tmp_path, capsys):
     target.unlink()
     assert exercises.main(args) == 1
     assert "is missing" in capsys.readouterr().out
+
+
+def test_the_master_is_titled_solutions_and_its_exercise_exercises():
+    from coursepkg.exercises import make_exercise
+    master = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Solutions: Topic\n\nText")])
+    exercise = make_exercise(master, "ch99", "solutions/99_topic.ipynb")
+    assert exercise.cells[0].source == "# Exercises: Topic\n\nText"
+    assert master.cells[0].source.startswith("# Solutions:")  # the master is not modified

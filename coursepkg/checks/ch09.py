@@ -34,14 +34,14 @@ __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "q5", "q6", "Q2", "Q4_CLASSES",
 
 QUESTIONS = QuestionSet("ch09")
 
-#: Question 2: a scalar parameter, the gradients of two steps, Adam's hyper-parameters.
+#: Question 2 - a scalar parameter, the gradients of two steps, Adam's hyper-parameters.
 Q2 = {"theta": 1.0, "gradients": (0.5, -1.0), "learning_rate": 0.1, "beta_1": 0.9,
       "beta_2": 0.999}
 
 #: Number of classes in question 4 (the letters of the alphabet).
 Q4_CLASSES = 26
 
-#: Question 6: three training runs, described by their symptoms.
+#: Question 6 - three training runs, described by their symptoms.
 Q6_SYMPTOMS = (
     "The training loss grows from epoch to epoch and becomes NaN in epoch 4.",
     "The training loss stays at its initial value ln(10) for 50 epochs; the learning rate is "

@@ -43,10 +43,10 @@ __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "q5", "q6", "Q1_MIN_ACCURACY", "
 
 QUESTIONS = QuestionSet("ch11")
 
-#: Question 1: the held-out accuracy the pipeline must reach on the breast-cancer data.
+#: Question 1 - the held-out accuracy the pipeline must reach on the breast-cancer data.
 Q1_MIN_ACCURACY = 0.95
 
-#: Question 5: a grid search's results over alpha (5-fold cross-validation), in the layout
+#: Question 5 - a grid search's results over alpha (5-fold cross-validation), in the layout
 #: of ``GridSearchCV.cv_results_``.
 Q5_RESULTS = {
     "param_alpha": np.array([1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6]),

@@ -36,7 +36,7 @@ __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "q5", "q6", "Q2_NETWORK", "Q4_AC
 
 QUESTIONS = QuestionSet("ch13")
 
-#: Question 2: one sample, a 2-2-3 network (ReLU hidden layer, softmax output), its label
+#: Question 2 - one sample, a 2-2-3 network (ReLU hidden layer, softmax output), its label
 #: and the learning rate.
 Q2_NETWORK = {
     "X": np.array([[1.0, 2.0]]),
@@ -48,10 +48,10 @@ Q2_NETWORK = {
     "learning_rate": 0.5,
 }
 
-#: Question 4: test accuracies of one network trained with five seeds.
+#: Question 4 - test accuracies of one network trained with five seeds.
 Q4_ACCURACIES = (0.912, 0.905, 0.921, 0.899, 0.917)
 
-#: Question 5: the shared architecture of the chapter on the 8 x 8 digits.
+#: Question 5 - the shared architecture of the chapter on the 8 x 8 digits.
 Q5_LAYERS = (64, 128, 10)
 
 Q6_CHOICES = {
