@@ -153,9 +153,9 @@ def q3(check, bce_logit_gradient):
 
 @QUESTIONS.question(
     "q4", title="a gradient with tf.GradientTape", answer_name="tape_gradient",
-    hint="make W a tf.Variable, compute the loss inside `with tf.GradientTape() as tape:` "
-         "(keras.losses.SparseCategoricalCrossentropy(from_logits=True) on X @ W), then "
-         "return tape.gradient(loss, W).numpy()")
+    hint="make W a tf.Variable, compute the mean cross-entropy of the logits X @ W inside "
+         "the tape's with-block (a Keras sparse loss with from_logits=True, or tf.nn), ask the "
+         "tape for the gradient with respect to W and convert it with .numpy()")
 def q4(check, tape_gradient):
     """``tape_gradient(X, y, W)`` equals our reverse-mode gradient of the softmax loss."""
     rng = np.random.default_rng(4)
