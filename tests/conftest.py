@@ -14,6 +14,7 @@ class StageTimer:
 
     def __init__(self):
         self.seconds = defaultdict(float)
+        self.notebooks = defaultdict(float)  # nbval time per notebook, kernel start included
         self.start = time.time()
 
     @staticmethod
@@ -27,6 +28,9 @@ class StageTimer:
 
     def pytest_runtest_logreport(self, report):
         self.seconds[self.stage(report.nodeid)] += report.duration
+        path = report.nodeid.split("::")[0]
+        if path.endswith(".ipynb"):
+            self.notebooks[path] += report.duration
 
     def pytest_terminal_summary(self, terminalreporter):
         write = terminalreporter.write_line
@@ -37,6 +41,10 @@ class StageTimer:
         for stage, seconds in sorted(self.seconds.items()):
             write(f"{stage:40s} {seconds:8.1f} s")
         write(f"{'whole pytest session':40s} {time.time() - self.start:8.1f} s")
+        if self.notebooks:
+            terminalreporter.section("nbval time per notebook")
+            for path, seconds in sorted(self.notebooks.items(), key=lambda item: -item[1]):
+                write(f"{path:40s} {seconds:8.1f} s")
 
 
 def pytest_configure(config):
