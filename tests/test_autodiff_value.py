@@ -6,6 +6,7 @@ import os
 
 os.environ.update(TF_CPP_MIN_LOG_LEVEL="3", TF_ENABLE_ONEDNN_OPTS="0")
 
+import expression_programs
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -168,14 +169,11 @@ OPS = {  # name: (function of (backend, *operands), condition on the operands' v
 
 
 def _arity(name):
-    return OPS[name][0].__code__.co_argcount - 1
+    return expression_programs.arity(OPS, name)
 
 
 def run(program, leaves, backend):
-    nodes = list(leaves)
-    for name, operands in program:
-        nodes.append(OPS[name][0](backend, *(nodes[i] for i in operands)))
-    return nodes[-1]
+    return expression_programs.run(OPS, program, leaves, backend)
 
 
 @st.composite
