@@ -4,7 +4,8 @@ Every library trains the same network (ReLU hidden layer, softmax output, cross-
 plain SGD with learning rate 0.1, batch 128, no L2 penalty, float32) for 5 epochs. The
 three run interleaved, several times, and each epoch is timed; medians resist the noise
 of a shared machine. Also measured in the same run: numpy's float32 GEMM rate, against
-which our achieved GFLOP/s are compared.
+which our achieved GFLOP/s are compared, and the same training written as one bare NumPy
+loop, whose time is what the arithmetic costs without any library around it.
 
 Run (not part of the test suite)::
 
@@ -45,29 +46,6 @@ def gemm_gflops(n=2048, repeats=7):
         A @ B
         times.append(time.perf_counter() - start)
     return 2 * n ** 3 / np.median(times) / 1e9
-
-
-def batch_products_gflops(repeats=200):
-    """GFLOP/s of numpy on the five matrix products of one training step (batch 128).
-
-    A reference for what BLAS itself reaches on these small shapes, printed for
-    information; the target compares with :func:`gemm_gflops`.
-    """
-    rng = np.random.default_rng(0)
-    X = rng.random((BATCH_SIZE, 784), dtype=np.float32)
-    W1 = rng.random((784, HIDDEN), dtype=np.float32)
-    W2 = rng.random((HIDDEN, 10), dtype=np.float32)
-    A1 = rng.random((BATCH_SIZE, HIDDEN), dtype=np.float32)
-    D2 = rng.random((BATCH_SIZE, 10), dtype=np.float32)
-
-    def step():
-        X @ W1, A1 @ W2, A1.T @ D2, D2 @ W2.T, X.T @ A1
-
-    step()
-    start = time.perf_counter()
-    for _ in range(repeats):
-        step()
-    return flops_per_epoch(BATCH_SIZE) * repeats / (time.perf_counter() - start) / 1e9
 
 
 def flops_per_epoch(n_samples, n_in=784, n_hidden=HIDDEN, n_out=10):
@@ -135,7 +113,50 @@ def run_keras(data, seed):
     return times, float(np.mean(predicted == y_test))
 
 
-RUNNERS = {"coursepkg": run_ours, "keras": run_keras, "sklearn": run_sklearn}
+def run_numpy_loop(data, seed):
+    """The same training written as one bare NumPy loop: no classes, no checks, no options.
+
+    Not a library: a reference for the cost of the arithmetic itself, so that the
+    difference from coursepkg is what the library adds on top of it.
+    """
+    (X, y), (X_test, y_test) = data
+    rng = np.random.default_rng(seed)
+    Y = np.eye(10, dtype=np.float32)[y]
+    W1 = (rng.standard_normal((784, HIDDEN)) * np.sqrt(2 / 784)).astype(np.float32)
+    W2 = (rng.standard_normal((HIDDEN, 10)) * np.sqrt(2 / HIDDEN)).astype(np.float32)
+    b1, b2 = np.zeros(HIDDEN, np.float32), np.zeros(10, np.float32)
+    times = []
+    for epoch in range(EPOCHS):
+        start = time.perf_counter()
+        order = rng.permutation(len(X))
+        for first in range(0, len(X), BATCH_SIZE):
+            batch = order[first:first + BATCH_SIZE]
+            Xb, Yb = np.take(X, batch, axis=0), np.take(Y, batch, axis=0)
+            Z1 = Xb @ W1
+            Z1 += b1
+            A1 = np.maximum(Z1, 0)
+            Z2 = A1 @ W2
+            Z2 += b2
+            Z2 -= Z2.max(axis=1, keepdims=True)
+            P = np.exp(Z2)
+            P /= P.sum(axis=1, keepdims=True)
+            loss = -np.log(P[Yb > 0]).mean()  # computed, as every library does per batch
+            D2 = (P - Yb) * (1 / len(Xb))
+            D1 = D2 @ W2.T
+            D1 *= Z1 > 0
+            W2 -= LEARNING_RATE * (A1.T @ D2)
+            b2 -= LEARNING_RATE * D2.sum(axis=0)
+            W1 -= LEARNING_RATE * (Xb.T @ D1)
+            b1 -= LEARNING_RATE * D1.sum(axis=0)
+        if not np.isfinite(loss):
+            raise FloatingPointError("the NumPy loop diverged")
+        times.append(time.perf_counter() - start)
+    predicted = (np.maximum(X_test @ W1 + b1, 0) @ W2 + b2).argmax(axis=1)
+    return times, float(np.mean(predicted == y_test))
+
+
+RUNNERS = {"coursepkg": run_ours, "keras": run_keras, "sklearn": run_sklearn,
+           "numpy loop": run_numpy_loop}
 
 
 def main():
@@ -162,16 +183,16 @@ def run_all(data, args):
 
     epoch_times = {name: [] for name in RUNNERS}
     accuracies = {name: [] for name in RUNNERS}
-    gemm, batch_products = [], []
+    gemm = []
     names = list(RUNNERS)
     for repeat in range(args.repeats):
         gemm.append(gemm_gflops())
-        batch_products.append(batch_products_gflops())
-        for name in names[repeat % 3:] + names[:repeat % 3]:  # rotate the order
+        shift = repeat % len(names)
+        for name in names[shift:] + names[:shift]:  # rotate the order
             times, accuracy = RUNNERS[name](data, seed=repeat)
             epoch_times[name] += times
             accuracies[name].append(accuracy)
-            print(f"repeat {repeat + 1}/{args.repeats} {name:10s} epochs "
+            print(f"repeat {repeat + 1}/{args.repeats} {name:11s} epochs "
                   f"{' '.join(f'{t:.3f}' for t in times)} s, test accuracy {accuracy:.4f}",
                   flush=True)
         gemm.append(gemm_gflops())
@@ -195,10 +216,12 @@ def run_all(data, args):
     for name in RUNNERS:
         print(f"{name:12s} {median[name]:11.3f} s {100 * accuracy[name]:13.2f} %")
     print(f"\nnumpy float32 GEMM (2048^3), median: {gemm_rate:.1f} GFLOP/s")
-    print(f"numpy on one step's five products (batch {BATCH_SIZE}), median: "
-          f"{np.median(batch_products):.1f} GFLOP/s")
-    print(f"coursepkg: {flops_per_epoch(n_samples) / 1e9:.1f} GFLOP per epoch, "
-          f"{gflops:.1f} GFLOP/s")
+    print(f"{flops_per_epoch(n_samples) / 1e9:.1f} GFLOP of matrix products per epoch")
+    for name in ("coursepkg", "numpy loop"):
+        rate = flops_per_epoch(n_samples) / median[name] / 1e9
+        print(f"{name:12s} {rate:6.1f} GFLOP/s = {rate / gemm_rate:.3f} of the GEMM rate")
+    print(f"our epoch time / the bare NumPy loop's: "
+          f"{median['coursepkg'] / median['numpy loop']:.3f} (what the library adds)\n")
     labels = {"vs_keras": "our epoch time / Keras's", "vs_sklearn": "our epoch time / sklearn's",
               "gemm_fraction": "our GFLOP/s / GEMM rate",
               "accuracy_points": "accuracy gap (points)"}

@@ -37,7 +37,7 @@ __all__ = [
 
 def _as_float(z):
     z = np.asarray(z)
-    return z if np.issubdtype(z.dtype, np.floating) else z.astype(np.float64)
+    return z if z.dtype.kind == "f" else z.astype(np.float64)  # kind "f": a float dtype
 
 
 # ----------------------------------------------------------------------------- step

@@ -62,8 +62,12 @@ def mse(y_true, y_pred):
     -------
     float
     """
-    y_true, y_pred = _pair(y_true, y_pred)
-    return float(np.mean((y_pred - y_true) ** 2))
+    return _mse(*_pair(y_true, y_pred))
+
+
+def _mse(Y, P):
+    """:func:`mse` without the checks, for arrays already validated (a training loop)."""
+    return float(np.mean((P - Y) ** 2))
 
 
 def mse_gradient(y_true, y_pred):
@@ -84,9 +88,13 @@ def binary_cross_entropy(y_true, y_pred):
     y_pred : ndarray, same shape
         Predicted probabilities of the class 1.
     """
-    y_true, p = _pair(y_true, y_pred)
-    p = clip_probabilities(p)
-    return float(-np.mean(y_true * np.log(p) + (1 - y_true) * np.log1p(-p)))
+    return _binary_cross_entropy(*_pair(y_true, y_pred))
+
+
+def _binary_cross_entropy(Y, P):
+    """:func:`binary_cross_entropy` without the checks."""
+    P = clip_probabilities(P)
+    return float(-np.mean(Y * np.log(P) + (1 - Y) * np.log1p(-P)))
 
 
 def binary_cross_entropy_gradient(y_true, y_pred):
@@ -112,7 +120,11 @@ def categorical_cross_entropy(y_true, y_pred):
     y_pred : ndarray of shape (n_samples, n_classes)
         Predicted probabilities, each row summing to 1.
     """
-    Y, P = _pair(y_true, y_pred)
+    return _categorical_cross_entropy(*_pair(y_true, y_pred))
+
+
+def _categorical_cross_entropy(Y, P):
+    """:func:`categorical_cross_entropy` without the checks."""
     return float(-np.sum(Y * np.log(clip_probabilities(P))) / _n_samples(P))
 
 

@@ -572,8 +572,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
 
     def _loss(self, Y, P):
         if P.shape[1] == 1:
-            return losses.binary_cross_entropy(Y, P)
-        return losses.categorical_cross_entropy(Y, P)
+            return losses._binary_cross_entropy(Y, P)
+        return losses._categorical_cross_entropy(Y, P)
 
     def _validate_Xy(self, X, y, reset):
         X, y = validate_data(self, X, y, reset=reset, dtype=np.dtype(self.dtype))
@@ -653,7 +653,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         return "identity"
 
     def _loss(self, Y, P):
-        return 0.5 * Y.shape[1] * losses.mse(Y, P)
+        return 0.5 * Y.shape[1] * losses._mse(Y, P)
 
     def _validate_Xy(self, X, y, reset):
         X, y = validate_data(self, X, y, reset=reset, dtype=np.dtype(self.dtype),
