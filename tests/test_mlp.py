@@ -187,6 +187,31 @@ def test_regressor_learns_and_predicts_one_output_as_1d():
     assert model.score(X, y / 50) > 0.98
 
 
+def test_regressor_output_starts_at_the_mean_target():
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(40, 3)), rng.normal(loc=[5.0, -3.0], size=(40, 2))
+    tiny_step = dict(optimizer="sgd", learning_rate=1e-12, epochs=1, dtype=np.float64)
+    for model in (MLPRegressor((4,), random_state=0, **tiny_step).fit(X, Y),
+                  MLPRegressor((4,), random_state=0, **tiny_step).partial_fit(X, Y)):
+        np.testing.assert_allclose(model.intercepts_[-1], Y.mean(axis=0), rtol=1e-9)
+        np.testing.assert_allclose(model.intercepts_[0], 0.0, atol=1e-9)
+    classifier = MLPClassifier((4,), random_state=0, **tiny_step).fit(X, Y[:, 0] > 5)
+    np.testing.assert_allclose(classifier.intercepts_[-1], 0.0, atol=1e-9)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_tanh_regressor_fits_a_quadratic_with_an_offset(seed):
+    """Targets of mean 5.6: from an output bias of 0, tanh networks stalled at R^2 0.33."""
+    from sklearn.model_selection import train_test_split
+
+    from coursepkg.datasets import make_quadratic_regression
+    X, y = make_quadratic_regression(600, noise=0.1, random_state=0)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=0)
+    model = MLPRegressor((32,), activation="tanh", learning_rate=0.01, epochs=300,
+                         batch_size=32, random_state=seed).fit(X_train, y_train)
+    assert model.score(X_test, y_test) > 0.95
+
+
 def test_huge_learning_rate_stops_with_a_helpful_message():
     X, y = make_regression(n_samples=50, n_features=4, random_state=0)
     model = MLPRegressor((8,), optimizer="sgd", learning_rate=1e6, epochs=50, random_state=0)
