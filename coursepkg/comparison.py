@@ -30,7 +30,9 @@ __all__ = ["TrainingRun", "train_coursepkg", "train_sklearn", "train_keras", "ge
 class TrainingRun(NamedTuple):
     """A trained model and the wall-clock seconds of each of its epochs."""
 
+    #: The trained model (an estimator of coursepkg or scikit-learn, or a Keras model).
     model: Any
+    #: list of float: Wall-clock seconds of each epoch, in order.
     epoch_seconds: list
 
 

@@ -24,24 +24,20 @@ __all__ = ["GridResult", "ArchitectureResult", "accuracy_grid", "plot_accuracy_g
 
 
 class GridResult(NamedTuple):
-    """Accuracies of a two-parameter grid.
+    """Accuracies of a two-parameter grid."""
 
-    Attributes
-    ----------
-    names : tuple of str
-        The two hyper-parameters: ``names[0]`` varies along the rows, ``names[1]`` along
-        the columns.
-    values : tuple of ndarray
-        Their values, shapes (n_rows,) and (n_columns,).
-    train, test : ndarray of shape (n_rows, n_columns)
-        Accuracy on the training and the test set; NaN where training diverged.
-    diverged : ndarray of bool, shape (n_rows, n_columns)
-    """
-
+    #: tuple of str: The two hyper-parameters, ``names[0]`` varying along the rows and
+    #: ``names[1]`` along the columns.
     names: tuple
+    #: tuple of ndarray: Their values, of shapes (n_rows,) and (n_columns,).
     values: tuple
+    #: ndarray of shape (n_rows, n_columns): Accuracy on the training set; NaN where
+    #: training diverged.
     train: np.ndarray
+    #: ndarray of shape (n_rows, n_columns): Accuracy on the test set; NaN where
+    #: training diverged.
     test: np.ndarray
+    #: ndarray of bool, shape (n_rows, n_columns): Where training diverged.
     diverged: np.ndarray
 
 
@@ -128,10 +124,15 @@ def plot_accuracy_grid(result, *, axes=None, fmt=".2f"):
 class ArchitectureResult(NamedTuple):
     """One row of :func:`compare_architectures`."""
 
+    #: tuple of int: The widths of the hidden layers.
     hidden_layer_sizes: tuple
+    #: int: Weights and biases, counted from the layer widths.
     n_parameters: int
+    #: float: Accuracy on the training set.
     train_accuracy: float
+    #: float: Accuracy on the test set.
     test_accuracy: float
+    #: float: Wall-clock seconds of ``fit``.
     seconds: float
 
 

@@ -24,13 +24,13 @@ __all__ = ["Cache", "forward_pass", "forward", "collapse_linear", "count_paramet
 
 
 class Cache(NamedTuple):
-    """What :func:`forward_pass` keeps for the backward pass.
+    """What :func:`forward_pass` keeps for the backward pass."""
 
-    ``z[l]`` (n_samples, fan_out of layer l) are the pre-activations; ``a[0]`` is the input
-    and ``a[l + 1] = f_l(z[l])``, so ``a[-1]`` is the output.
-    """
-
+    #: list of ndarray: ``z[l]``, of shape (n_samples, fan_out of layer l), holds the
+    #: pre-activations of layer ``l``.
     z: list
+    #: list of ndarray: ``a[0]`` is the input and ``a[l + 1] = f_l(z[l])``, so ``a[-1]``
+    #: is the output.
     a: list
 
 

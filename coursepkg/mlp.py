@@ -60,42 +60,38 @@ BATCH_NORM_MOMENTUM = 0.9  # running <- momentum * running + (1 - momentum) * ba
 
 
 class BatchNormCache(NamedTuple):
-    """Values of one batch-normalised layer kept for the backward pass.
+    """Values of one batch-normalised layer kept for the backward pass."""
 
-    ``x_hat`` (n_samples, units) is the normalised ``u``; ``inv_std`` (units,) is
-    ``1 / sqrt(var + eps)``; ``mean`` and ``var`` (units,) are the statistics used, the
-    batch's own when ``training`` is True, else the running averages.
-    """
-
+    #: ndarray of shape (n_samples, units): The normalised ``u``.
     x_hat: np.ndarray
+    #: ndarray of shape (units,): ``1 / sqrt(var + eps)``.
     inv_std: np.ndarray
+    #: ndarray of shape (units,): The mean used, the batch's own when ``training`` is
+    #: True, else the running average.
     mean: np.ndarray
+    #: ndarray of shape (units,): The variance used, chosen like ``mean``.
     var: np.ndarray
+    #: bool: Whether the batch's own statistics were used.
     training: bool
 
 
 class ForwardPass(NamedTuple):
     """What :meth:`~MLPClassifier.forward` returns and :meth:`~MLPClassifier.backward` consumes
-    (the cache).
+    (the cache)."""
 
-    Attributes
-    ----------
-    z : list of ndarray
-        ``z[i]`` of shape (n_samples, layer_units[i + 1]): pre-activation of layer ``i``.
-    a : list of ndarray
-        ``a[0]`` is the input ``X``; ``a[i + 1]`` of shape (n_samples, layer_units[i + 1])
-        is the output of layer ``i`` (after dropout, when training); ``a[-1]`` is the
-        network's output (probabilities or regression values).
-    dropout_masks : list of (ndarray or None)
-        ``dropout_masks[i]``, for hidden layer ``i``, holds 0 for a dropped unit and
-        ``1 / (1 - dropout)`` for a kept one (inverted dropout); None when not dropping.
-    batch_norm : list of (BatchNormCache or None)
-        For each hidden layer, what batch normalisation needs backwards; None without it.
-    """
-
+    #: list of ndarray: ``z[i]``, of shape (n_samples, layer_units[i + 1]), is the
+    #: pre-activation of layer ``i``.
     z: list
+    #: list of ndarray: ``a[0]`` is the input ``X``; ``a[i + 1]``, of shape
+    #: (n_samples, layer_units[i + 1]), is the output of layer ``i`` (after dropout, when
+    #: training); ``a[-1]`` is the network's output (probabilities or regression values).
     a: list
+    #: list of (ndarray or None): ``dropout_masks[i]``, for hidden layer ``i``, holds 0
+    #: for a dropped unit and ``1 / (1 - dropout)`` for a kept one (inverted dropout);
+    #: None when not dropping.
     dropout_masks: list
+    #: list of (BatchNormCache or None): For each hidden layer, what batch normalisation
+    #: needs backwards; None without it.
     batch_norm: list
 
 

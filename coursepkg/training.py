@@ -26,15 +26,14 @@ __all__ = ["LayerStatistics", "layer_statistics", "quadratic", "quadratic_gradie
 
 
 class LayerStatistics(NamedTuple):
-    """What :func:`layer_statistics` returns, one value per layer, first layer first.
+    """What :func:`layer_statistics` returns, one value per layer, first layer first."""
 
-    ``activation_std[l]`` is the standard deviation of the output of layer ``l``,
-    ``delta_std[l]`` that of the backpropagated gradient ``dJ/dz[l]`` and
-    ``weight_gradient_std[l]`` that of the gradient ``dJ/dW[l]`` of its weights.
-    """
-
+    #: ndarray: ``activation_std[l]`` is the standard deviation of the output of layer ``l``.
     activation_std: np.ndarray
+    #: ndarray: ``delta_std[l]`` is that of the backpropagated gradient ``dJ/dz[l]``.
     delta_std: np.ndarray
+    #: ndarray: ``weight_gradient_std[l]`` is that of the gradient ``dJ/dW[l]`` of the
+    #: weights of layer ``l``.
     weight_gradient_std: np.ndarray
 
 

@@ -46,3 +46,11 @@ def test_notebook_pages_have_launch_and_download_buttons(build_log, page):
     assert colab in html, f"no Colab link {colab} in {page}.html"
     assert binder in html, f"no Binder link {binder} in {page}.html"
     assert f"_sources/{page}.ipynb" in html, f"no download link for {page}.ipynb"
+
+
+def test_reference_pages_describe_every_field(build_log):
+    """A NamedTuple field without a ``#:`` comment shows Python's "Alias for field number 0"."""
+    pages = sorted((HTML / "book" / "reference").glob("*.html"))
+    assert pages, "no reference pages were built"
+    undocumented = [page.name for page in pages if "Alias for field number" in page.read_text()]
+    assert not undocumented, f"NamedTuple fields without a description on {undocumented}"
