@@ -319,9 +319,7 @@ class _BaseMLP(BaseEstimator):
         return Gradients(coef_grads, intercept_grads, scale_grads)
 
     def _objective_from_output(self, Y, output):
-        if not np.all(np.isfinite(output)):
-            return np.nan
-        loss = self._loss(Y, output)
+        loss = self._loss(Y, output)  # NaN or inf when the output holds NaN or inf
         if self.alpha:
             loss += 0.5 * self.alpha * sum(float(np.vdot(W, W)) for W in self.coefs_) / len(Y)
         return loss
