@@ -654,7 +654,8 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     that offset can trap the network: with tanh units on
     :func:`~coursepkg.datasets.make_quadratic_regression` (mean target 5.6) the
     hidden biases and output weights take over the constant while the input weights
-    stay small, and test R^2 stalls near 0.33 for every seed, against 0.98 from the mean.
+    stay small, and test R^2 stalls near 0.33 for seeds 0, 1 and 2, against 0.99 from the
+    mean (32 units, Adam at 0.01, batches of 32, 300 epochs).
     """
 
     def __sklearn_tags__(self):
