@@ -15,14 +15,26 @@ import sys
 
 import nbformat
 
+from coursepkg import __version__
+
 REPOSITORY_URL = "https://github.com/nn-textbook/nn-textbook"
+#: The release of the package that the book's notebooks install on Colab: the git tag of
+#: the version the book was published with, not whatever the default branch holds that day.
+RELEASE_TAG = f"v{__version__}"
+#: Cell tag that keeps the setup cell out of the HTML pages; it stays in the notebook and in
+#: the downloaded ``.ipynb``.
+SETUP_CELL_TAG = "remove-cell"
 #: Silences TensorFlow's C++ log lines; both are needed, and before ``import tensorflow``.
 TENSORFLOW_QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 
 
 def install_command(executable: str = sys.executable) -> list[str]:
     """The pip command that installs ``coursepkg`` on Colab (which has its dependencies)."""
-    return [executable, "-m", "pip", "install", "--quiet", f"coursepkg @ git+{REPOSITORY_URL}"]
+    return [executable, "-m", "pip", "install", "--quiet", _requirement()]
+
+
+def _requirement() -> str:
+    return f"coursepkg @ git+{REPOSITORY_URL}@{RELEASE_TAG}"
 
 
 def setup_cell(tensorflow: bool = False) -> str:
@@ -34,14 +46,18 @@ def setup_cell(tensorflow: bool = False) -> str:
         Also set the environment variables that keep TensorFlow's C++ logs quiet.
     """
     lines = [
-        "# Setup: on Colab, install the book's package coursepkg; elsewhere nothing is installed.",
+        "# Setup: on Colab, install the book's package coursepkg; elsewhere do nothing.",
         "import os, subprocess, sys" if tensorflow else "import subprocess, sys",
         'if "google.colab" in sys.modules:',
-        '    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",',
-        f'                    "coursepkg @ git+{REPOSITORY_URL}"], check=True)',
+        "    subprocess.run(",
+        '        [sys.executable, "-m", "pip", "install", "--quiet",',
+        f'         "{_requirement()}"],',
+        "        check=True)",
     ]
     if tensorflow:
-        lines.append("os.environ.update(" + repr(TENSORFLOW_QUIET_ENV) + ")  # quiet TensorFlow")
+        quiet = ", ".join(f'"{k}": "{v}"' for k, v in TENSORFLOW_QUIET_ENV.items())
+        lines += ["# Quiet TensorFlow's C++ logs; this must come before it is imported.",
+                  f"os.environ.update({{{quiet}}})"]
     return "\n".join(lines)
 
 
@@ -62,6 +78,11 @@ def expected_setup_cell(nb: nbformat.NotebookNode) -> str:
     return setup_cell(tensorflow=uses_tensorflow(nb))
 
 
+def is_hidden(cell) -> bool:
+    """Whether the cell carries the tag that keeps it out of the HTML pages."""
+    return SETUP_CELL_TAG in cell.get("metadata", {}).get("tags", [])
+
+
 def write_setup_cell(path) -> bool:
     """Make the first code cell of the notebook at ``path`` the setup cell.
 
@@ -71,13 +92,17 @@ def write_setup_cell(path) -> bool:
     nb = nbformat.read(path, as_version=4)
     expected = expected_setup_cell(nb)
     cell = first_code_cell(nb)
-    if cell is not None and cell.source == expected:
+    if cell is not None and cell.source == expected and is_hidden(cell):
         return False
     if cell is not None and cell.source.startswith("# Setup: on Colab"):
         cell.source = expected
     else:
         index = nb.cells.index(cell) if cell is not None else len(nb.cells)
-        nb.cells.insert(index, nbformat.v4.new_code_cell(expected))
+        cell = nbformat.v4.new_code_cell(expected)
+        nb.cells.insert(index, cell)
+    tags = cell.metadata.setdefault("tags", [])
+    if SETUP_CELL_TAG not in tags:
+        tags.append(SETUP_CELL_TAG)
     nbformat.write(nb, path)
     return True
 

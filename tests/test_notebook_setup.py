@@ -12,11 +12,13 @@ import nbformat
 import pytest
 import yaml
 
+import coursepkg
 from coursepkg import notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED_COMMAND = [sys.executable, "-m", "pip", "install", "--quiet",
-                    "coursepkg @ git+https://github.com/nn-textbook/nn-textbook"]
+                    "coursepkg @ git+https://github.com/nn-textbook/nn-textbook@v"
+                    + coursepkg.__version__]
 
 
 def run_cell(source, monkeypatch, *, colab):
@@ -71,6 +73,7 @@ def test_write_setup_cell_inserts_then_updates(tmp_path):
     cells = nbformat.read(path, as_version=4).cells
     assert [c.cell_type for c in cells] == ["markdown", "code", "code"]
     assert cells[1].source == notebook.setup_cell(tensorflow=True)
+    assert cells[1].metadata.tags == ["remove-cell"]  # kept out of the HTML pages
     assert notebook.write_setup_cell(path) is False  # idempotent
     # an outdated setup cell is replaced in place, not duplicated
     nb = nbformat.read(path, as_version=4)
@@ -78,3 +81,26 @@ def test_write_setup_cell_inserts_then_updates(tmp_path):
     nbformat.write(nb, path)
     assert notebook.write_setup_cell(path) is True
     assert len(nbformat.read(path, as_version=4).cells) == 3
+
+
+def test_an_untagged_setup_cell_gets_its_tag(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(notebook.setup_cell())])
+    path = tmp_path / "chapter.ipynb"
+    nbformat.write(nb, path)
+    assert notebook.write_setup_cell(path) is True
+    cell = nbformat.read(path, as_version=4).cells[0]
+    assert notebook.is_hidden(cell) and cell.source == notebook.setup_cell()
+    assert notebook.write_setup_cell(path) is False
+
+
+@pytest.mark.parametrize("tensorflow", [False, True])
+def test_setup_cell_lines_fit_the_page(tensorflow):
+    assert max(map(len, notebook.setup_cell(tensorflow).splitlines())) <= 88
+
+
+def test_setup_cell_installs_the_release_of_this_version():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert pyproject["project"]["dynamic"] == ["version"]
+    assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {
+        "attr": "coursepkg.__version__"}
+    assert f"@v{coursepkg.__version__}\"" in notebook.setup_cell()

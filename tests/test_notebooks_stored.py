@@ -12,7 +12,7 @@ import nbformat
 import pytest
 import yaml
 
-from coursepkg.notebook import expected_setup_cell, first_code_cell
+from coursepkg.notebook import expected_setup_cell, first_code_cell, is_hidden
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIRS = ("book", "exercises", "solutions")
@@ -73,9 +73,10 @@ def test_outputs_are_clean(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_starts_with_the_setup_cell(path):
     nb = nbformat.read(path, as_version=4)
-    assert first_code_cell(nb).source == expected_setup_cell(nb), (
-        f"{path.name}: the first code cell is not the generated setup cell; "
-        f"run  python -m coursepkg.notebook {path.relative_to(ROOT)}")
+    cell = first_code_cell(nb)
+    assert cell.source == expected_setup_cell(nb) and is_hidden(cell), (
+        f"{path.name}: the first code cell is not the generated setup cell, tagged to be "
+        f"hidden; run  python -m coursepkg.notebook {path.relative_to(ROOT)}")
 
 
 def test_every_page_is_in_the_table_of_contents():
