@@ -38,7 +38,7 @@ class TrainingRun(NamedTuple):
 
 def train_coursepkg(X, y, *, hidden=(128,), epochs=5, batch_size=128, learning_rate=0.1,
                     seed=0):
-    """Train :class:`coursepkg.mlp.MLPClassifier` with plain SGD, one timed epoch at a time.
+    """Train :class:`coursepkg.mlp.MLPClassifier` with plain SGD, timing every epoch.
 
     Parameters
     ----------
@@ -74,9 +74,9 @@ def train_sklearn(X, y, *, hidden=(128,), epochs=5, batch_size=128, learning_rat
     """
     from sklearn.neural_network import MLPClassifier
 
-    model = MLPClassifier(hidden, activation="relu", solver="sgd", alpha=0.0, momentum=0.0,
-                          learning_rate_init=learning_rate, batch_size=batch_size,
-                          random_state=seed)
+    model = MLPClassifier(hidden, activation="relu", solver="sgd", alpha=0.0,
+                          momentum=0.0, learning_rate_init=learning_rate,
+                          batch_size=batch_size, random_state=seed)
     seconds = []
     for _ in range(epochs):
         start = time.perf_counter()
@@ -106,7 +106,8 @@ def train_keras(X, y, *, hidden=(128,), epochs=5, batch_size=128, learning_rate=
             seconds.append(time.perf_counter() - self.start)
 
     seconds = []
-    model.fit(X, y, epochs=epochs, batch_size=batch_size, verbose=0, callbacks=[EpochTimer()])
+    model.fit(X, y, epochs=epochs, batch_size=batch_size, verbose=0,
+              callbacks=[EpochTimer()])
     return TrainingRun(model, seconds)
 
 
@@ -136,7 +137,7 @@ def _is_keras(model):
 
 
 def get_weights(model):
-    """The dense layers of ``model`` as two lists ``(coefs, intercepts)`` of NumPy copies.
+    """The dense layers of ``model``: two lists ``(coefs, intercepts)`` of NumPy copies.
 
     ``model`` is a fitted ``coursepkg`` or scikit-learn MLP, or a Keras network of dense
     layers; ``coefs[i]`` has shape (fan_in, fan_out) and ``intercepts[i]`` (fan_out,).
@@ -145,12 +146,13 @@ def get_weights(model):
         arrays = model.get_weights()
         return [np.array(W) for W in arrays[0::2]], [np.array(b) for b in arrays[1::2]]
     if not hasattr(model, "coefs_"):
-        raise ValueError(f"{type(model).__name__} is neither a fitted MLP nor a Keras network")
+        raise ValueError(f"{type(model).__name__} is neither a fitted MLP "
+                         "nor a Keras network")
     return [W.copy() for W in model.coefs_], [b.copy() for b in model.intercepts_]
 
 
 def set_weights(model, coefs, intercepts):
-    """Give ``model`` (as in :func:`get_weights`) copies of the given weights, in its dtype.
+    """Give ``model`` (as in :func:`get_weights`) copies of these weights, in its dtype.
 
     Raises
     ------
@@ -159,13 +161,15 @@ def set_weights(model, coefs, intercepts):
     """
     old_coefs, old_intercepts = get_weights(model)
     if len(coefs) != len(old_coefs) or len(intercepts) != len(old_intercepts):
-        raise ValueError(f"the model has {len(old_coefs)} layers, got {len(coefs)} weight "
-                         f"matrices and {len(intercepts)} bias vectors")
+        raise ValueError(f"the model has {len(old_coefs)} layers, got {len(coefs)} "
+                         f"weight matrices and {len(intercepts)} bias vectors")
     for new, old in zip([*coefs, *intercepts], [*old_coefs, *old_intercepts]):
         if np.shape(new) != old.shape:
-            raise ValueError(f"expected an array of shape {old.shape}, got {np.shape(new)}")
+            raise ValueError(f"expected an array of shape {old.shape}, "
+                             f"got {np.shape(new)}")
     coefs = [np.array(W, dtype=old.dtype) for W, old in zip(coefs, old_coefs)]
-    intercepts = [np.array(b, dtype=old.dtype) for b, old in zip(intercepts, old_intercepts)]
+    intercepts = [np.array(b, dtype=old.dtype)
+                  for b, old in zip(intercepts, old_intercepts)]
     if _is_keras(model):
         model.set_weights([w for pair in zip(coefs, intercepts) for w in pair])
     else:

@@ -55,7 +55,8 @@ def accuracy_grid(estimator, grid, X_train, y_train, X_test, y_test):
     Parameters
     ----------
     estimator : classifier
-        Not modified; each cell trains ``sklearn.base.clone(estimator)`` with the cell's values.
+        Not modified; each cell trains ``sklearn.base.clone(estimator)`` with the cell's
+        values.
     grid : dict
         Exactly two entries ``{name: values}``; the first varies along the rows.
     X_train : array of shape (n_train, n_features)
@@ -69,13 +70,15 @@ def accuracy_grid(estimator, grid, X_train, y_train, X_test, y_test):
         Train and test accuracy of every cell, NaN where the training loss diverged.
     """
     if not isinstance(grid, dict) or len(grid) != 2:
-        raise ValueError(f"grid must be a dict of exactly two hyper-parameters, got {grid!r}")
+        raise ValueError("grid must be a dict of exactly two hyper-parameters, "
+                         f"got {grid!r}")
     names = tuple(grid)
     values = tuple(_as_values(name, grid[name]) for name in names)
     known = estimator.get_params()
     unknown = [name for name in names if name not in known]
     if unknown:
-        raise ValueError(f"{type(estimator).__name__} has no hyper-parameter {unknown[0]!r}")
+        raise ValueError(f"{type(estimator).__name__} has no hyper-parameter "
+                         f"{unknown[0]!r}")
     shape = (values[0].size, values[1].size)
     train, test = np.full(shape, np.nan), np.full(shape, np.nan)
     diverged = np.zeros(shape, dtype=bool)

@@ -76,7 +76,8 @@ def glorot_normal(fan_in, fan_out, rng, dtype=np.float64):
 def he_normal(fan_in, fan_out, rng, dtype=np.float64):
     """Normal with standard deviation ``sqrt(2 / fan_in)`` (He et al., 2015), for ReLU.
 
-    A ReLU zeroes half of its inputs on average, hence the factor 2 over LeCun's ``1 / fan_in``.
+    A ReLU zeroes half of its inputs on average, hence the factor 2 over LeCun's
+    ``1 / fan_in``.
     """
     _check_fans(fan_in, fan_out)
     std = np.sqrt(2 / fan_in)

@@ -35,24 +35,25 @@ def from_sklearn(estimator):
     -------
     coursepkg.mlp.MLPClassifier or coursepkg.mlp.MLPRegressor
         Fitted, in float64, with the same ``hidden_layer_sizes``, hidden activation,
-        ``alpha``, ``coefs_``, ``intercepts_`` (copies) and ``classes_`` (classifier), so
-        its ``predict_proba`` / ``predict`` equal the original's. It can be trained further.
+        ``alpha``, ``coefs_``, ``intercepts_`` (copies) and ``classes_`` (classifier),
+        so its ``predict_proba`` / ``predict`` equal the original's. It can be trained
+        further.
     """
     if isinstance(estimator, SkMLPClassifier):
         target = mlp.MLPClassifier
     elif isinstance(estimator, SkMLPRegressor):
         target = mlp.MLPRegressor
     else:
-        raise TypeError("from_sklearn expects a scikit-learn MLPClassifier or MLPRegressor, "
-                        f"got {type(estimator).__name__}")
+        raise TypeError("from_sklearn expects a scikit-learn MLPClassifier or "
+                        f"MLPRegressor, got {type(estimator).__name__}")
     check_is_fitted(estimator, "coefs_")
     if target is mlp.MLPClassifier and estimator.out_activation_ == "logistic" \
             and estimator.n_outputs_ > 1:
         raise ValueError("a multi-label classifier (several logistic outputs) has no "
                          "counterpart in coursepkg.mlp")
     if getattr(estimator, "loss", "squared_error") not in ("squared_error", "log_loss"):
-        raise ValueError(f"loss={estimator.loss!r} has no counterpart in coursepkg.mlp, "
-                         "which fits the squared error")
+        raise ValueError(f"loss={estimator.loss!r} has no counterpart in "
+                         "coursepkg.mlp, which fits the squared error")
     hidden = [W.shape[1] for W in estimator.coefs_[:-1]]
     model = target(hidden_layer_sizes=tuple(hidden),
                    activation=ACTIVATION_NAMES[estimator.activation],

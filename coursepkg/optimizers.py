@@ -42,7 +42,8 @@ class Optimizer:
             raise ValueError(f"got {len(params)} parameters but {len(grads)} gradients")
         for p, g in zip(params, grads):
             if p.shape != g.shape:
-                raise ValueError(f"parameter of shape {p.shape} got a gradient of shape {g.shape}")
+                raise ValueError(f"parameter of shape {p.shape} got a gradient of shape "
+                                 f"{g.shape}")
         if self._state is None:
             self._state = self._init_state(params)
         self.iterations += 1
@@ -174,7 +175,8 @@ class Adam(Optimizer):
         v += (1 - self.beta_2) * grad * grad
         t = self.iterations
         # a Python float, so float32 parameters are never upcast to float64
-        lr_t = float(self.learning_rate * np.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t))
+        lr_t = float(self.learning_rate * np.sqrt(1 - self.beta_2 ** t)
+                     / (1 - self.beta_1 ** t))
         param -= lr_t * m / (np.sqrt(v) + self.epsilon)
 
 

@@ -37,12 +37,14 @@ class LayerStatistics(NamedTuple):
     weight_gradient_std: np.ndarray
 
 
-def layer_statistics(initializer, activation, rng, *, n_layers=10, width=256, n_samples=256):
+def layer_statistics(initializer, activation, rng, *, n_layers=10, width=256,
+                     n_samples=256):
     """Signal and gradient sizes through a deep square network at initialisation.
 
-    A network of ``n_layers`` dense layers of ``width`` units, all with ``activation`` and
-    zero biases, gets standard normal inputs; the cost is the half squared error against
-    standard normal targets, backpropagated by :func:`coursepkg.backprop.backward`.
+    A network of ``n_layers`` dense layers of ``width`` units, all with ``activation``
+    and zero biases, gets standard normal inputs; the cost is the half squared error
+    against standard normal targets, backpropagated by
+    :func:`coursepkg.backprop.backward`.
 
     Parameters
     ----------
@@ -61,7 +63,8 @@ def layer_statistics(initializer, activation, rng, *, n_layers=10, width=256, n_
     LayerStatistics
         Three arrays of shape (n_layers,).
     """
-    for name, value in (("n_layers", n_layers), ("width", width), ("n_samples", n_samples)):
+    for name, value in (("n_layers", n_layers), ("width", width),
+                        ("n_samples", n_samples)):
         if not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"{name} must be a positive integer, got {value!r}")
     init = initializers.get(initializer)

@@ -25,9 +25,9 @@ __all__ = ["Tensor", "unbroadcast", "softmax_cross_entropy"]
 def unbroadcast(grad, shape):
     """Sum a gradient back to the shape of an operand that NumPy broadcast.
 
-    In ``out = a + b`` with ``b`` of shape ``(3,)`` and ``a`` of shape ``(2, 3)``, the same
-    ``b[j]`` is used in every row, so its gradient is the *sum* of the gradients of all the
-    entries it was copied into.
+    In ``out = a + b`` with ``b`` of shape ``(3,)`` and ``a`` of shape ``(2, 3)``, the
+    same ``b[j]`` is used in every row, so its gradient is the *sum* of the gradients of
+    all the entries it was copied into.
 
     Parameters
     ----------
@@ -43,7 +43,8 @@ def unbroadcast(grad, shape):
         where the operand had length 1 (keeping them, with length 1).
     """
     grad = grad.sum(axis=tuple(range(grad.ndim - len(shape))))  # added leading axes
-    stretched = tuple(axis for axis, n in enumerate(shape) if n == 1 and grad.shape[axis] != 1)
+    stretched = tuple(axis for axis, n in enumerate(shape)
+                      if n == 1 and grad.shape[axis] != 1)
     return grad.sum(axis=stretched, keepdims=True) if stretched else grad
 
 
@@ -182,7 +183,8 @@ class Tensor:
             raise ValueError(f"Tensor @: shapes {A.shape} and {B.shape} do not match; "
                              "need (n, k) @ (k, m)")
         # out[i, j] = sum_k A[i, k] B[k, j], so dL/dA = G @ B.T and dL/dB = A.T @ G
-        return Tensor._result(A @ B, (self, other), "@", (lambda g: g @ B.T, lambda g: A.T @ g))
+        return Tensor._result(A @ B, (self, other), "@",
+                              (lambda g: g @ B.T, lambda g: A.T @ g))
 
     def __rmatmul__(self, other):
         return self._lift(other) @ self

@@ -37,5 +37,6 @@ def topological_order(root):
             continue
         seen.add(id(node))
         stack.append((node, True))
-        stack.extend((parent, False) for parent in node.parents if id(parent) not in seen)
+        stack.extend((parent, False) for parent in node.parents
+                     if id(parent) not in seen)
     return order

@@ -72,7 +72,8 @@ class Value:
 
     def __mul__(self, other):
         other = _as_value(other)
-        return Value(self.data * other.data, (self, other), "*", (other.data, self.data))
+        return Value(self.data * other.data, (self, other), "*",
+                     (other.data, self.data))
 
     def __truediv__(self, other):
         other = _as_value(other)
