@@ -18,7 +18,18 @@ import warnings
 
 import pytest
 
-from coursepkg.checks import CheckResult
+from coursepkg.checks import CheckResult, wrap_message
+
+
+def assert_printed_wrapped(printed, result):
+    """The check printed ``result.message`` wrapped: lines of at most 88 characters, the
+    first with the question and its points, the others indented."""
+    assert printed == wrap_message(result.message) + "\n"
+    first, *rest = printed.splitlines()
+    assert all(len(line) <= 88 for line in printed.splitlines()), printed
+    assert first.startswith(f"{result.question} ")
+    assert f"{result.points:g}/{result.max_points:g}" in first
+    assert all(line.startswith("    ") for line in rest), printed
 
 
 def shared_tests(chapter, cases):
@@ -53,7 +64,7 @@ def shared_tests(chapter, cases):
         assert isinstance(result, CheckResult)
         assert result.passed and result.points == result.max_points > 0, result.message
         line = capsys.readouterr().out
-        assert line == result.message + "\n"
+        assert_printed_wrapped(line, result)
         assert line.startswith(f"{question} ") and "Hint" not in line
 
     @pytest.mark.parametrize("question, answer, points", wrong)
@@ -63,7 +74,8 @@ def shared_tests(chapter, cases):
             warnings.simplefilter("error")           # and prints no warning
             result = check(answer)
         printed = capsys.readouterr().out
-        assert printed.count("\n") == 1 and printed == result.message + "\n", "one line"
+        assert "\n" not in result.message, "one line"
+        assert_printed_wrapped(printed, result)
         assert result.points == points < result.max_points, result.message
         assert f"{points:g}/{result.max_points:g}" in result.message
         assert "case '" in result.message, "the failed input is named"

@@ -65,9 +65,12 @@ def test_stored_check_outputs_are_failure_lines(master):
     assert check_cells
     for cell in check_cells:
         assert [o.output_type for o in cell.outputs] == ["stream"], cell.source
-        line = cell.outputs[0].text
-        assert line.count("\n") == 1 and re.search(r": 0/\d+ - case '", line), line
-        assert "Hint: " in line and "Traceback" not in line
+        text = cell.outputs[0].text
+        # One result, printed wrapped: the continuation lines are indented.
+        first, *rest = text.splitlines()
+        assert re.search(r": 0/\d+ - case '", first), text
+        assert all(line.startswith("    ") for line in rest), text
+        assert "Hint: " in " ".join(text.split()) and "Traceback" not in text
 
 
 @pytest.mark.parametrize("master", MASTERS, ids=IDS)

@@ -6,9 +6,10 @@ Usage in an exercise notebook::
     ch01.q1(dense)        # prints one line, e.g. "q1 dense layer X @ W + b: 3/3 - correct"
 
 A check calls the reader's answer on several inputs (random ones and edge cases) and compares
-the results with the reference implementation in ``coursepkg``. It prints ONE line (the
+the results with the reference implementation in ``coursepkg``. It prints ONE result (the
 question, the points earned out of the points available, and on failure the input that failed,
-expected vs got, and a hint) and returns a :class:`CheckResult`.
+expected vs got, and a hint), wrapped at 88 characters with the continuation lines indented,
+and returns a :class:`CheckResult` whose ``message`` is that result on one line.
 
 A wrong or unfinished answer never raises: ``None``, ``...``, a function that raises, returns
 the wrong shape or the wrong type all give a failure line. Only errors raised while *calling or
@@ -36,6 +37,7 @@ import importlib
 import numbers
 import re
 import sys
+import textwrap
 import warnings
 from dataclasses import asdict, dataclass
 from typing import Any, Callable
@@ -43,10 +45,14 @@ from typing import Any, Callable
 import numpy as np
 
 __all__ = ["CheckResult", "Check", "Question", "QuestionSet", "StudentError", "NOT_DEFINED",
-           "chapter_module", "grade_question", "describe", "missing_answer"]
+           "chapter_module", "grade_question", "describe", "missing_answer", "wrap_message"]
 
 #: Longest "expected ... got ..." fragment kept in a check line.
 _MAX_SHOWN = 60
+#: Width of the printed check line (the book's code and output width) and the indent of its
+#: continuation lines.
+_PRINT_WIDTH = 88
+_PRINT_INDENT = "    "
 _CHAPTER = re.compile(r"ch\d\d")
 
 
@@ -104,6 +110,14 @@ def describe(value: Any) -> str:
             text = f"<{type(value).__name__} object>"
     text = " ".join(text.split())
     return text if len(text) <= _MAX_SHOWN else text[:_MAX_SHOWN - 3] + "..."
+
+
+def wrap_message(message: str, width: int = _PRINT_WIDTH) -> str:
+    """``message`` as printed: lines of at most ``width`` characters, the continuation lines
+    indented, so a long failure line stays on the page. The first line starts with the
+    question and its points ("q1 dense layer: 0/3 - ...")."""
+    return textwrap.fill(message, width=width, subsequent_indent=_PRINT_INDENT,
+                         break_long_words=True, break_on_hyphens=False)
 
 
 def missing_answer(answer: Any, name: str) -> str | None:
@@ -268,9 +282,10 @@ class Question:
         return check.result()
 
     def __call__(self, answer: Any) -> CheckResult:
-        """Check ``answer``, print the one-line result and return it."""
+        """Check ``answer``, print the result (wrapped at 88 characters) and return it."""
         result = self.run(answer)
-        sys.stdout.write(result.message + "\n")  # one write: one stream output in the notebook
+        # One write: one stream output in the notebook.
+        sys.stdout.write(wrap_message(result.message) + "\n")
         return result
 
 
