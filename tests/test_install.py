@@ -2,6 +2,8 @@
 repository, into a new virtual environment that already has the dependencies (as Colab
 does), gives a package whose every module imports."""
 
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -47,10 +49,64 @@ def test_pip_install_into_fresh_environment_imports_every_module(tmp_path):
         assert f"coursepkg.{module}" in names.split(), f"coursepkg.{module} is not installed"
 
 
-def test_environment_yml_installs_the_package_with_everything():
+def requirement_closure(requirements):
+    """The distributions that installing ``requirements`` brings in, read from the metadata
+    of the installed ones, and the names of those that are not installed here."""
+    from importlib.metadata import PackageNotFoundError, requires
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    found, absent, seen = set(), set(), set()
+    todo = [Requirement(r) for r in requirements]
+    while todo:
+        requirement = todo.pop()
+        name = canonicalize_name(requirement.name)
+        key = (name, frozenset(requirement.extras))
+        if key in seen:
+            continue
+        seen.add(key)
+        found.add(name)
+        try:
+            dependencies = requires(name) or []
+        except PackageNotFoundError:
+            absent.add(name)
+            continue
+        for dependency in map(Requirement, dependencies):
+            if dependency.marker is None or any(
+                    dependency.marker.evaluate({"extra": extra})
+                    for extra in (requirement.extras or {""})):
+                todo.append(dependency)
+    return found, absent
+
+
+def test_environment_yml_installs_what_the_notebooks_need_only():
+    """Binder gets coursepkg with the keras extra and ipywidgets, not the book and test tools,
+    and every package the notebooks import comes with them."""
+    from importlib.metadata import packages_distributions
+    from packaging.utils import canonicalize_name
+
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     dependencies = env["dependencies"]
-    assert any(str(d).startswith("python") for d in dependencies)
+    assert any(str(d).startswith("python=") for d in dependencies)
     assert "pip" in dependencies
     pip_section = next(d["pip"] for d in dependencies if isinstance(d, dict))
-    assert "-e .[all]" in pip_section
+    assert pip_section == ["-e .[keras]", "ipywidgets>=8"]
+
+    imported = set()
+    for path in sorted(ROOT.glob("*/[0-9][0-9]_*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            if cell["cell_type"] == "code":
+                imported |= {m.split(".")[0] for m in re.findall(
+                    r"^\s*(?:from|import)\s+([\w.]+)", "".join(cell["source"]), re.M)}
+    third_party = imported - set(sys.stdlib_module_names)
+    assert {"numpy", "sklearn", "tensorflow", "keras", "coursepkg"} <= third_party
+
+    requirements = [r.replace("-e .", "coursepkg") for r in pip_section]
+    binder, absent = requirement_closure(requirements)
+    assert not binder & {"jupyter-book", "pytest", "nbval", "playwright"}, (
+        "environment.yml brings in the book or test tools")
+    providers = packages_distributions()
+    missing = {module for module in third_party
+               if not {canonicalize_name(d) for d in providers.get(module, [])} & binder}
+    assert not missing, (f"the notebooks import {sorted(missing)}, which Binder would not "
+                         f"have (not installed here, so not followed: {sorted(absent)})")
