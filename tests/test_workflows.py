@@ -296,3 +296,12 @@ def test_release_notes_step_takes_the_dated_section(tmp_path):
                                 capture_output=True, text=True, env={**env, "VERSION": version})
         assert failed.returncode == 1
         assert f"no dated section '## [{version}] - YYYY-MM-DD'" in failed.stderr
+
+
+def test_release_attaches_the_pdf_that_build_pdf_writes():
+    script = ROOT / ".ci" / "build-pdf"
+    if not script.is_file():
+        pytest.skip(".ci/build-pdf does not exist yet: the PDF path it writes cannot be "
+                    "checked until it does")
+    assert "_build/pdf/book.pdf" in script.read_text(), (
+        ".ci/build-pdf must write _build/pdf/book.pdf, the file release.yml attaches")
