@@ -68,9 +68,11 @@ class RandomFeatureRegressor(RegressorMixin, BaseEstimator):
         y : array_like of shape (n_samples,) or (n_samples, n_outputs)
         """
         if not isinstance(self.n_hidden, (int, np.integer)) or self.n_hidden < 1:
-            raise ValueError(f"n_hidden must be a positive integer, got {self.n_hidden!r}")
+            raise ValueError(
+                f"n_hidden must be a positive integer, got {self.n_hidden!r}")
         if not self.weight_scale > 0:
-            raise ValueError(f"weight_scale must be positive, got {self.weight_scale!r}")
+            raise ValueError(
+                f"weight_scale must be positive, got {self.weight_scale!r}")
         activations.get(self.activation)
         X, y = validate_data(self, X, y, multi_output=True, y_numeric=True,
                              dtype=np.float64)
@@ -79,7 +81,8 @@ class RandomFeatureRegressor(RegressorMixin, BaseEstimator):
         n_features = X.shape[1]
         W = np.empty((n_features, self.n_hidden))
         centres = np.empty((self.n_hidden, n_features))
-        for j in range(self.n_hidden):  # one unit at a time: wider networks extend narrower
+        # One unit at a time: wider networks extend narrower ones.
+        for j in range(self.n_hidden):
             W[:, j] = rng.normal(scale=self.weight_scale, size=n_features)
             centres[j] = X[rng.randint(len(X))]
         self.coefs_ = [W, None]

@@ -66,7 +66,8 @@ def backward(cache, coefs, Y, activations):
     n_layers = len(coefs)
     deltas = [None] * n_layers
     # Output layer: dJ/da = (a - Y) / n, times f'(z) elementwise.
-    deltas[-1] = (cache.a[-1] - Y) / len(Y) * functions[-1].derivative(cache.z[-1], cache.a[-1])
+    output_slope = functions[-1].derivative(cache.z[-1], cache.a[-1])
+    deltas[-1] = (cache.a[-1] - Y) / len(Y) * output_slope
     for i in range(n_layers - 2, -1, -1):
         deltas[i] = (deltas[i + 1] @ coefs[i + 1].T) \
             * functions[i].derivative(cache.z[i], cache.a[i + 1])

@@ -152,7 +152,8 @@ def gradient_descent(gradient, w0, learning_rate, n_steps):
         for _ in range(n_steps):
             step = np.asarray(gradient(w), dtype=np.float64)
             if step.shape != w.shape:
-                raise ValueError(f"gradient returned shape {step.shape}, expected {w.shape}")
+                raise ValueError(f"gradient returned shape {step.shape}, "
+                                 f"expected {w.shape}")
             w = w - learning_rate * step
             if not np.all(np.isfinite(w)):
                 break
@@ -175,9 +176,9 @@ def minibatch_gradient_descent(X, y, *, batch_size, learning_rate, epochs, alpha
                                w0=None, random_state=None):
     """Mini-batch gradient descent on :func:`least_squares_cost`.
 
-    Every epoch shuffles the samples and takes one step per batch of ``batch_size`` samples,
-    on the batch's own cost. ``batch_size = n_samples`` is batch gradient descent,
-    ``batch_size = 1`` stochastic gradient descent.
+    Every epoch shuffles the samples and takes one step per batch of ``batch_size``
+    samples, on the batch's own cost. ``batch_size = n_samples`` is batch gradient
+    descent, ``batch_size = 1`` stochastic gradient descent.
 
     Parameters
     ----------
@@ -213,12 +214,14 @@ def minibatch_gradient_descent(X, y, *, batch_size, learning_rate, epochs, alpha
         for start in range(0, n_samples, batch_size):
             batch = order[start:start + batch_size]
             with np.errstate(over="ignore", invalid="ignore"):
-                w -= learning_rate * least_squares_gradient(w, X[batch], y[batch], alpha)
-                cost = least_squares_cost(w, X, y, alpha) if np.all(np.isfinite(w)) else np.inf
+                gradient = least_squares_gradient(w, X[batch], y[batch], alpha)
+                w -= learning_rate * gradient
+                finite = np.all(np.isfinite(w))
+                cost = least_squares_cost(w, X, y, alpha) if finite else np.inf
             if not np.isfinite(cost):
                 raise FloatingPointError(
-                    f"mini-batch gradient descent diverged (cost {cost}); use a smaller "
-                    f"learning_rate than {learning_rate:g}")
+                    f"mini-batch gradient descent diverged (cost {cost}); use a "
+                    f"smaller learning_rate than {learning_rate:g}")
             costs.append(cost)
     return w, np.array(costs)
 
@@ -236,7 +239,8 @@ def soft_threshold(z, threshold):
 
 
 def lasso_ista(X, y, alpha, *, n_steps=10_000, tol=1e-10):
-    """Minimise ``||X w - y||^2 / (2 n) + alpha ||w||_1`` by proximal gradient descent (ISTA).
+    """Minimise ``||X w - y||^2 / (2 n) + alpha ||w||_1`` by proximal gradient descent
+    (ISTA).
 
     Each step is a gradient step on the smooth least-squares part with the step size
     ``1 / lambda_max(X.T X / n)``, followed by :func:`soft_threshold` with threshold
@@ -265,7 +269,8 @@ def lasso_ista(X, y, alpha, *, n_steps=10_000, tol=1e-10):
         return np.zeros(X.shape[1])
     w = np.zeros(X.shape[1])
     for _ in range(n_steps):
-        w_next = soft_threshold(w - step * least_squares_gradient(w, X, y), step * alpha)
+        gradient = least_squares_gradient(w, X, y)
+        w_next = soft_threshold(w - step * gradient, step * alpha)
         if np.max(np.abs(w_next - w)) <= tol:
             return w_next
         w = w_next

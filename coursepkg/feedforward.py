@@ -84,15 +84,16 @@ def forward_pass(X, coefs, intercepts, activations):
     Returns
     -------
     Cache
-        ``(z, a)``: ``z[l]`` of shape (n_samples, fan_out of layer l); ``a[0]`` is ``X`` as a
-        float array (float32 stays float32) and ``a[-1]`` of shape (n_samples, n_outputs) is
-        the network's output.
+        ``(z, a)``: ``z[l]`` of shape (n_samples, fan_out of layer l); ``a[0]`` is ``X``
+        as a float array (float32 stays float32) and ``a[-1]`` of shape (n_samples,
+        n_outputs) is the network's output.
     """
     _check_layers(coefs, intercepts)
-    if isinstance(activations, (str, act.Activation)) or len(activations) != len(coefs):
-        count = 1 if isinstance(activations, (str, act.Activation)) else len(activations)
-        raise ValueError(f"{count} activations for {len(coefs)} layers: need one weight "
-                         "matrix, bias vector and activation per layer")
+    one_name = isinstance(activations, (str, act.Activation))
+    if one_name or len(activations) != len(coefs):
+        count = 1 if one_name else len(activations)
+        raise ValueError(f"{count} activations for {len(coefs)} layers: need one "
+                         "weight matrix, bias vector and activation per layer")
     functions = [act.get(name).function for name in activations]
     a = [_as_samples(X, np.shape(coefs[0])[0])]
     z = []
@@ -129,8 +130,9 @@ def forward(X, coefs, intercepts, activation="relu", output_activation="identity
 def collapse_linear(coefs, intercepts):
     """The single layer equal to a stack of layers with identity activations.
 
-    Composing ``A @ W1 + b1`` with ``(.) @ W2 + b2`` gives ``A @ (W1 W2) + (b1 W2 + b2)``;
-    repeating this for every layer gives one weight matrix and one bias.
+    Composing ``A @ W1 + b1`` with ``(.) @ W2 + b2`` gives
+    ``A @ (W1 W2) + (b1 W2 + b2)``; repeating this for every layer gives one weight
+    matrix and one bias.
 
     Parameters
     ----------
@@ -167,14 +169,14 @@ def count_parameters(layer_sizes):
     Parameters
     ----------
     layer_sizes : sequence of int
-        ``(n_0, n_1, ..., n_L)``: input features, then the units of every layer, for example
-        ``(784, 128, 10)``.
+        ``(n_0, n_1, ..., n_L)``: input features, then the units of every layer, for
+        example ``(784, 128, 10)``.
 
     Returns
     -------
     int
-        ``sum over l of (n_{l-1} + 1) * n_l``: a weight per pair of connected units and a
-        bias per unit.
+        ``sum over l of (n_{l-1} + 1) * n_l``: a weight per pair of connected units and
+        a bias per unit.
     """
     sizes = _layer_sizes(layer_sizes)
     return sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(sizes[:-1], sizes[1:]))

@@ -36,7 +36,8 @@ def numerical_gradient(f, x, eps=1e-6):
         raise ValueError(f"eps must be positive, got {eps!r}")
     call = (lambda: f(x)) if _takes_argument(f) else f
     grad = np.zeros_like(x)
-    flat_x, flat_grad = x.reshape(-1), grad.reshape(-1)  # views: writes reach x and grad
+    # Views: writes reach x and grad.
+    flat_x, flat_grad = x.reshape(-1), grad.reshape(-1)
     for i in range(flat_x.size):
         saved = flat_x[i]
         flat_x[i] = saved + eps

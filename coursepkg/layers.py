@@ -51,7 +51,8 @@ def dense(X, W, b):
 def dense_loop(X, W, b):
     """The same layer as :func:`dense`, computed one multiply-add at a time in Python.
 
-    It exists to be read and to be timed against :func:`dense`; never use it for real work.
+    It exists to be read and to be timed against :func:`dense`; never use it for real
+    work.
     """
     check_dense_shapes(X, W, b)
     n_samples, fan_in = len(X), len(W)

@@ -223,7 +223,8 @@ class Perceptron(_BinaryClassifier):
             order = rng.permutation(len(X)) if self.shuffle else range(len(X))
             mistakes = 0
             for i in order:
-                prediction = 2 * activations.step(X[i] @ self.coef_ + self.intercept_) - 1
+                z = X[i] @ self.coef_ + self.intercept_
+                prediction = 2 * activations.step(z) - 1
                 if prediction != targets[i]:
                     self.coef_ += self.learning_rate * targets[i] * X[i]
                     self.intercept_ += self.learning_rate * targets[i]
@@ -307,8 +308,8 @@ class LogisticRegression(_BinaryClassifier):
     """Binary logistic regression trained by (mini-batch) gradient descent.
 
     ``P(classes_[1] | x) = sigmoid(w.x + b)``; the objective is the mean binary
-    cross-entropy plus ``alpha / (2 n) ||w||^2`` (the MLP's convention), whose gradient is
-    ``(X.T (p - y) + alpha w) / n`` and ``mean(p - y)`` for the intercept.
+    cross-entropy plus ``alpha / (2 n) ||w||^2`` (the MLP's convention), whose gradient
+    is ``(X.T (p - y) + alpha w) / n`` and ``mean(p - y)`` for the intercept.
 
     Parameters
     ----------
@@ -351,7 +352,8 @@ class LogisticRegression(_BinaryClassifier):
         X, y01 = self._validate_binary(X, y)
         rng = np.random.default_rng(self.random_state)
         n_samples = len(X)
-        batch_size = n_samples if self.batch_size is None else min(self.batch_size, n_samples)
+        batch_size = (n_samples if self.batch_size is None
+                      else min(self.batch_size, n_samples))
         self.coef_, self.intercept_ = np.zeros(X.shape[1]), 0.0
         self.loss_curve_ = []
         for self.n_iter_ in range(1, self.epochs + 1):
@@ -374,10 +376,11 @@ class LogisticRegression(_BinaryClassifier):
 
     def _step(self, X, y01):
         error = activations.sigmoid(X @ self.coef_ + self.intercept_) - y01  # dJ/dz * n
-        self.coef_ -= self.learning_rate * (X.T @ error + self.alpha * self.coef_) / len(X)
+        gradient_sum = X.T @ error + self.alpha * self.coef_  # n times the gradient
+        self.coef_ -= self.learning_rate * gradient_sum / len(X)
         self.intercept_ -= self.learning_rate * error.mean()
 
     def predict_proba(self, X):
-        """Probabilities of ``classes_[0]`` and ``classes_[1]``, shape (n_samples, 2)."""
+        """Probabilities of ``classes_[0]`` and ``classes_[1]``: (n_samples, 2)."""
         p = activations.sigmoid(self.decision_function(X))
         return np.column_stack([1 - p, p])

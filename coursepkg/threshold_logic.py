@@ -91,13 +91,17 @@ def or_(a, b):
 
 
 def xor(a, b):
-    """XOR from four NANDs: with ``c = nand(a, b)``, ``xor = nand(nand(a, c), nand(b, c))``."""
+    """XOR from four NANDs.
+
+    With ``c = nand(a, b)``, ``xor = nand(nand(a, c), nand(b, c))``.
+    """
     c = nand(a, b)
     return nand(nand(a, c), nand(b, c))
 
 
 def half_adder(a, b):
-    """Add two bits with five NANDs: returns ``(sum_bit, carry_bit)``, ``a + b = sum + 2 carry``.
+    """Add two bits with five NANDs: returns ``(sum_bit, carry_bit)``, with
+    ``a + b = sum + 2 carry``.
 
     The XOR circuit gives the sum bit; the carry, ``a and b``, reuses its first gate
     ``c = nand(a, b)`` and needs one more NAND, ``nand(c, c)``.
