@@ -42,8 +42,8 @@ class Optimizer:
             raise ValueError(f"got {len(params)} parameters but {len(grads)} gradients")
         for p, g in zip(params, grads):
             if p.shape != g.shape:
-                raise ValueError(f"parameter of shape {p.shape} got a gradient of shape "
-                                 f"{g.shape}")
+                raise ValueError(f"parameter of shape {p.shape} got a gradient "
+                                 f"of shape {g.shape}")
         if self._state is None:
             self._state = self._init_state(params)
         self.iterations += 1
