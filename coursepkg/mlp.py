@@ -296,14 +296,16 @@ class _BaseMLP(BaseEstimator):
     def _backward(self, cache, Y):
         n_samples = len(Y)
         hidden = self._hidden_activations(len(self.coefs_) - 1)
-        coef_grads, intercept_grads = [None] * len(self.coefs_), [None] * len(self.coefs_)
+        coef_grads = [None] * len(self.coefs_)
+        intercept_grads = [None] * len(self.coefs_)
         scale_grads = [None] * len(self.batch_norm_scales_)
         # dJ/dz of the output layer (canonical link); 1/n is folded into every delta.
         delta = (cache.a[-1] - Y) * (1 / n_samples)
         for i in reversed(range(len(self.coefs_))):
             intercept_grads[i] = delta.sum(axis=0)
             if i < len(scale_grads):  # batch norm: continue from dJ/dz to dJ/du = a @ W
-                delta, scale_grads[i] = self._batch_norm_backward(delta, i, cache.batch_norm[i])
+                delta, scale_grads[i] = self._batch_norm_backward(delta, i,
+                                                                  cache.batch_norm[i])
             coef_grads[i] = cache.a[i].T @ delta
             if self.alpha:
                 coef_grads[i] += (self.alpha / n_samples) * self.coefs_[i]
