@@ -125,13 +125,18 @@ class TrainingDivergedError(FloatingPointError):
 
 def _progress_bar(enabled, **kwargs):
     """A tqdm bar (a notebook widget where ipywidgets is installed, else text), or a
-    disabled one. ``tqdm.auto`` is not used blindly: without ipywidgets it prints a warning."""
+    disabled one. ``tqdm.auto`` is not used blindly: without ipywidgets it prints a warning.
+    Widgets are imported only when a bar is asked for: importing ipywidgets can itself warn
+    (an ``ImportWarning`` under IPython 7), which must not touch a fit without a bar."""
+    if not enabled:
+        from tqdm import tqdm
+        return tqdm(disable=True, **kwargs)
     try:
         import ipywidgets  # noqa: F401
         from tqdm.auto import tqdm
     except ImportError:
         from tqdm import tqdm
-    return tqdm(disable=not enabled, **kwargs)
+    return tqdm(**kwargs)
 
 
 class _BaseMLP(BaseEstimator):

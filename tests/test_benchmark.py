@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from coursepkg.datasets import load_mnist
+from optional_tools import needs_tensorflow
 
 ROOT = Path(__file__).resolve().parents[1]
 N_TRAIN, N_TEST = 3000, 1000
@@ -40,7 +41,8 @@ def test_flops_count_the_five_products_of_a_step(script):
 
 
 @pytest.mark.mnist
-@pytest.mark.parametrize("name", ["coursepkg", "sklearn", "keras", "numpy loop"])
+@pytest.mark.parametrize("name", ["coursepkg", "sklearn", "numpy loop",
+                                  pytest.param("keras", marks=needs_tensorflow)])
 def test_every_runner_learns(script, mnist_slice, monkeypatch, name):
     monkeypatch.setattr(script, "EPOCHS", 2)
     times, accuracy = script.RUNNERS[name](mnist_slice, seed=0)
@@ -49,6 +51,7 @@ def test_every_runner_learns(script, mnist_slice, monkeypatch, name):
 
 
 @pytest.mark.mnist
+@needs_tensorflow
 def test_the_report_gives_every_figure_and_target(script, mnist_slice, monkeypatch, capsys):
     monkeypatch.setattr(script, "EPOCHS", 1)
     script.run_all(mnist_slice, argparse.Namespace(repeats=1, threads=None))

@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from optional_tools import needs_jupyter_book
 from test_notebooks_stored import toc_files
+
+pytestmark = needs_jupyter_book
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"

@@ -4,10 +4,13 @@ import os
 
 os.environ.update(TF_CPP_MIN_LOG_LEVEL="3", TF_ENABLE_ONEDNN_OPTS="0")
 
-import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-import tensorflow as tf  # noqa: E402
+
+from optional_tools import TENSORFLOW_REASON  # noqa: E402
+
+tf = pytest.importorskip("tensorflow", reason=TENSORFLOW_REASON)
+keras = pytest.importorskip("keras", reason=TENSORFLOW_REASON)
 
 from coursepkg.checks import ch12  # noqa: E402
 

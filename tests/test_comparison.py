@@ -9,6 +9,7 @@ from coursepkg.comparison import (count_code_lines, get_weights, keras_network, 
                                   make_tones, mean_std, set_weights, spectrum_features,
                                   train_coursepkg, train_keras, train_sklearn)
 from coursepkg.mlp import MLPClassifier
+from optional_tools import needs_tensorflow
 
 os.environ.update(TF_CPP_MIN_LOG_LEVEL="3", TF_ENABLE_ONEDNN_OPTS="0")
 
@@ -19,7 +20,8 @@ def _data(n_samples=60, n_features=6, n_classes=3, seed=0):
     return X, np.arange(n_samples) % n_classes
 
 
-@pytest.mark.parametrize("train", [train_coursepkg, train_sklearn, train_keras])
+@pytest.mark.parametrize("train", [train_coursepkg, train_sklearn,
+                                   pytest.param(train_keras, marks=needs_tensorflow)])
 def test_every_script_trains_the_shared_network_and_times_each_epoch(train):
     X, y = _data()
     run = train(X, y, hidden=(8,), epochs=3, batch_size=16, seed=0)
@@ -39,6 +41,7 @@ def test_the_same_seed_gives_the_same_coursepkg_and_sklearn_weights():
             np.testing.assert_array_equal(a, b)
 
 
+@needs_tensorflow
 def test_copied_weights_give_the_same_probabilities_in_all_three():
     X, y = _data(n_classes=4)
     sk = train_sklearn(X.astype(np.float64), y, hidden=(7,), epochs=5, batch_size=16,
@@ -51,6 +54,7 @@ def test_copied_weights_give_the_same_probabilities_in_all_three():
     assert get_weights(net)[0][0].dtype == np.float32   # converted to the model's dtype
 
 
+@needs_tensorflow
 def test_keras_sgd_step_is_coursepkgs_step():
     X, y = _data(n_samples=12, n_classes=3)
     X = X.astype(np.float64)
@@ -126,5 +130,9 @@ def test_bad_inputs_are_refused():
         spectrum_features(np.zeros(8))
     with pytest.raises(ValueError, match="NaN"):
         spectrum_features(np.array([[1.0, np.nan]]))
+
+
+@needs_tensorflow
+def test_a_keras_network_needs_two_sizes():
     with pytest.raises(ValueError, match="layer_sizes"):
         keras_network([4])

@@ -4,10 +4,14 @@ import os
 
 os.environ.update(TF_CPP_MIN_LOG_LEVEL="3", TF_ENABLE_ONEDNN_OPTS="0")
 
-import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-import tensorflow as tf  # noqa: E402  (imported once for the whole module: about 5 s)
+
+from optional_tools import TENSORFLOW_REASON  # noqa: E402
+
+# Imported once for the whole module: about 5 s.
+tf = pytest.importorskip("tensorflow", reason=TENSORFLOW_REASON)
+keras = pytest.importorskip("keras", reason=TENSORFLOW_REASON)
 
 from coursepkg.mlp import MLPClassifier, MLPRegressor  # noqa: E402
 

@@ -12,9 +12,10 @@ q6     copying a ``coursepkg`` MLP into Keras            ``to_keras``           
 =====  ================================================  ======================  ======
 
 The references are the book's package: :mod:`coursepkg.losses`, :mod:`coursepkg.gradcheck`
-(finite differences), :mod:`coursepkg.autodiff` and :mod:`coursepkg.mlp`. This module imports
-Keras, as the exercise notebook does. Every check draws its random inputs from a generator
-with a fixed seed, so it prints the same line every time it sees the same answer.
+(finite differences), :mod:`coursepkg.autodiff` and :mod:`coursepkg.mlp`. Keras is imported
+by the checks that need it, so the module itself imports without TensorFlow. Every check
+draws its random inputs from a generator with a fixed seed, so it prints the same line every
+time it sees the same answer.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import os
 for _name, _value in {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}.items():
     os.environ.setdefault(_name, _value)  # quiet TensorFlow if the notebook has not yet
 
-import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from coursepkg.activations import sigmoid  # noqa: E402
@@ -84,6 +84,8 @@ def _dense_layers(check, model):
     missing = missing_answer(model, check.answer_name)
     if missing:
         raise StudentError(missing)
+    import keras
+
     if not isinstance(model, keras.Model):
         raise StudentError(f"`{check.answer_name}` should be a Keras model, got "
                            f"{describe(model)}")
