@@ -3,11 +3,13 @@ the chapters carry the numbers the HTML gives them, the figures and the math are
 and the LaTeX run left no errors, missing glyphs or undefined references in its log.
 
 The PDF is rebuilt when a source is newer than ``_build/pdf/book.pdf``; otherwise the
-existing one is checked. It needs xelatex, latexmk and poppler's pdftotext, pdfinfo,
-pdfimages and pdffonts (``.ci/build-pdf --install-only`` installs them on Debian); without
-them the tests skip, except under CI, where they fail.
+existing one is checked. It needs the book extra (jupyter-book; without it the tests skip),
+xelatex, latexmk and poppler's pdftotext, pdfinfo, pdfimages and pdffonts
+(``bash .ci/build-pdf --install-only`` installs them on Debian); without those the tests
+skip, except under CI, where they fail.
 """
 
+import importlib.util
 import os
 import re
 import shutil
@@ -42,6 +44,9 @@ def newest_source_time() -> float:
 
 @pytest.fixture(scope="module")
 def pdf() -> Path:
+    if importlib.util.find_spec("jupyter_book") is None:
+        pytest.skip("needs jupyter-book, which the book extra installs: "
+                    "pip install -e '.[book]'")
     missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     if missing:
         reason = (f"the PDF build needs {', '.join(missing)}: "
@@ -65,7 +70,7 @@ def run(*command: str) -> str:
 
 @pytest.fixture(scope="module")
 def pdf_text(pdf) -> str:
-    """The text of the PDF with runs of whitespace as one space and typographic quotes plain."""
+    """The text of the PDF, each run of whitespace one space, typographic quotes plain."""
     text = run("pdftotext", "-enc", "UTF-8", str(pdf), "-")
     text = text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
     return re.sub(r"\s+", " ", text)
@@ -99,7 +104,7 @@ def test_every_page_of_the_table_of_contents_is_in_the_pdf(pdf_text):
 
 
 def test_chapters_carry_the_numbers_of_the_html_book(pdf_text):
-    """Prose says "chapter 7"; the PDF's running heads must say "Chapter 7." for the same one."""
+    """Prose says "chapter 7"; the PDF's running head says "Chapter 7." on the same one."""
     chapters = numbered_chapters()
     assert len(chapters) >= 13
     wrong = [f"Chapter {number}. {page_title(page)}" for number, page in chapters
@@ -175,7 +180,8 @@ def test_latex_log_has_no_errors_missing_glyphs_or_undefined_references(pdf):
     assert not errors, f"LaTeX errors in {LATEX_LOG}: {errors[:20]}"
     missing = sorted(set(re.findall(r"Missing character: There is no .*", log)))
     assert not missing, f"characters without a glyph in the fonts:\n" + "\n".join(missing[:40])
-    undefined = sorted(set(re.findall(r"LaTeX Warning: (?:Reference|Citation) .* undefined", log)))
+    undefined = sorted(set(re.findall(
+        r"LaTeX Warning: (?:Reference|Citation) .* undefined", log)))
     assert not undefined, "\n".join(undefined[:40])
     pages = int(re.search(r"^Pages:\s+(\d+)", run("pdfinfo", str(pdf)), flags=re.M).group(1))
     assert pages > 100, f"{PDF.name} has only {pages} pages"
