@@ -1,11 +1,16 @@
 """The book builds with zero warnings, and every notebook page has working launch links."""
 
+import html
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 import yaml
+
+from coursepkg.notebook import SETUP_CELL_TAG, expected_setup_cell, first_code_cell
 
 from optional_tools import needs_jupyter_book
 from test_notebooks_stored import toc_files
@@ -57,3 +62,38 @@ def test_reference_pages_describe_every_field(build_log):
     assert pages, "no reference pages were built"
     undocumented = [page.name for page in pages if "Alias for field number" in page.read_text()]
     assert not undocumented, f"NamedTuple fields without a description on {undocumented}"
+
+
+def page_text(path: Path) -> str:
+    """The text of an HTML page, without its tags."""
+    return html.unescape(re.sub(r"<[^>]+>", "", path.read_text()))
+
+
+@pytest.mark.parametrize("page", notebook_pages())
+def test_setup_cell_is_hidden_in_the_page_and_kept_in_the_download(build_log, page):
+    """The Colab setup cell carries the remove-cell tag: not on the page, in the .ipynb."""
+    expected = expected_setup_cell(nbformat.read(ROOT / f"{page}.ipynb", as_version=4))
+    assert expected.splitlines()[0] not in page_text((HTML / page).with_suffix(".html"))
+    download = nbformat.read(HTML / "_sources" / f"{page}.ipynb", as_version=4)
+    cell = first_code_cell(download)
+    assert cell.source == expected, f"the download of {page} does not start with the setup cell"
+    assert SETUP_CELL_TAG in cell.metadata.get("tags", [])
+
+
+def test_pages_load_mathjax_from_the_site(build_log):
+    """MathJax is copied into the site and every page loads it from there, not from a CDN."""
+    mathjax = HTML / "_static" / "mathjax"
+    assert (mathjax / "tex-chtml.js").is_file(), "MathJax was not copied into the site"
+    assert list((mathjax / "output" / "chtml" / "fonts").rglob("*.woff")), "no MathJax fonts"
+    with_math, wrong = 0, {}
+    for path in sorted(HTML.rglob("*.html")):
+        text = path.read_text()
+        sources = re.findall(r'<script[^>]*src="([^"]*mathjax[^"]*)"', text)
+        local = [src for src in sources if "//" not in src
+                 and (path.parent / src.split("?")[0]).resolve().is_file()]
+        has_math = 'class="math' in text
+        with_math += has_math
+        if local != sources or (has_math and not local):
+            wrong[str(path.relative_to(HTML))] = sources
+    assert with_math >= 13, f"only {with_math} pages with math"
+    assert not wrong, f"pages that do not load MathJax from _static/mathjax/: {wrong}"

@@ -1,16 +1,22 @@
 """The book as a reader's browser shows it: headless Chromium walks every page of the table
-of contents.
+of contents, in a laptop's window (1280 x 900) and in a phone's (400 x 800).
 
-On every page: no JavaScript console error, math typeset by MathJax (no raw TeX left in the
-text), every image loaded, every link to a local page or anchor resolving. On every notebook
-page: Binder and Colab links to that notebook, and a download button. The search page finds
-"backpropagation". Screenshots of three pages go to ``_build/screenshots/``.
+On every page, in the laptop's window: no JavaScript console error, math typeset by MathJax
+(no raw TeX left in the text), every image loaded, every link to a local page or anchor
+resolving, no sideways scrolling of the page, and no code or output block wider than its
+column (the notebooks keep their lines within 88 characters, and the book's style sheet makes
+88 columns fit). On every notebook page: Binder and Colab links to that notebook, a download
+button, and no trace of the Colab setup cell (its ``remove-cell`` tag hides it). In the
+phone's window: no page scrolls sideways (long code and display equations scroll in their
+own box), and the menu button opens the table of contents. In the laptop's window the same
+button folds the sidebar away and back. The search page finds "backpropagation". A chapter
+opened from the disk (``file://``) typesets its math. Screenshots go to
+``_build/screenshots/``.
 
-The machine has no internet: the HTML is served from ``_build/html`` on 127.0.0.1, requests for
-MathJax are answered from a local copy of the npm package ``mathjax@3`` (``.ci/run`` installs
-it), and every other outside request is refused and reported. The test needs Python's
-``playwright`` and Debian's ``chromium``; without them it skips, except when ``CI`` is set, where
-it fails.
+The machine has no internet, and the test makes sure the book needs none: the HTML is served
+from ``_build/html`` on 127.0.0.1, MathJax comes with the site (``_static/mathjax/``), and
+every outside request is refused and reported. The test needs Python's ``playwright`` and
+Debian's ``chromium``; without them it skips, except when ``CI`` is set, where it fails.
 """
 
 import functools
@@ -30,6 +36,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
+from coursepkg.notebook import setup_cell
 from test_notebooks_stored import toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,11 +50,12 @@ SOURCES = ("_config.yml", "_toc.yml", "book", "exercises", "solutions", "coursep
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
-# A MathJax 3 URL on a CDN, e.g. https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js;
-# the group is the file's path inside the npm package.
-MATHJAX_URL = re.compile(r"^https://[^/]+/(?:npm/)?mathjax@3[^/]*/(.+)$")
+LAPTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 400, "height": 800}
 # TeX that MathJax should have replaced: display delimiters, inline \( \[, common commands.
 RAW_TEX = re.compile(r"\$\$|\\[(\[]|\\(frac|sum|begin|partial|mathbf|sigma)\b")
+# The first line of the Colab setup cell, which no page may show.
+SETUP_LINE = setup_cell().splitlines()[0]
 PAGE_TIMEOUT_MS = 30_000
 # Console errors that come from the toolchain, not from the book: jupyter-book 1.0.4 with
 # sphinx-thebe 0.3.1 writes sphinx-thebe's configuration script (``const THEBE_JS_URL = ...``)
@@ -55,14 +63,6 @@ PAGE_TIMEOUT_MS = 30_000
 # reader loses nothing. Matched exactly, so that any other error still fails.
 TOOLCHAIN_ERRORS = re.compile(r"^uncaught: (SyntaxError: )?Identifier 'THEBE_JS_URL' has "
                               r"already been declared$")
-
-
-def mathjax_dir() -> Path:
-    """The ``mathjax`` npm package: ``$COURSEPKG_MATHJAX`` or ``.ci/run``'s cache folder."""
-    if "COURSEPKG_MATHJAX" in os.environ:
-        return Path(os.environ["COURSEPKG_MATHJAX"])
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return cache / "coursepkg" / "npm" / "node_modules" / "mathjax"
 
 
 def chromium_path() -> str | None:
@@ -92,10 +92,16 @@ def is_notebook(page: str) -> bool:
     return (ROOT / page).with_suffix(".ipynb").exists()
 
 
+def chapters() -> list[str]:
+    return sorted(p for p in pages() if p.startswith("book/") and is_notebook(p))
+
+
 # --------------------------------------------------------------------------- the book, served
 
 def html_is_stale() -> bool:
-    index = HTML / "index.html"
+    # Sphinx writes the search index at the end of every build, even when nothing changed
+    # (index.html, the redirect to the front page, is written only once).
+    index = HTML / "searchindex.js"
     if not index.exists():
         return True
     built = index.stat().st_mtime
@@ -141,31 +147,25 @@ def server(html):
 # --------------------------------------------------------------------------------- the browser
 
 class OfflineRoutes:
-    """Answers the page's requests: local ones pass, MathJax comes from the npm package, any
-    other outside request is refused and remembered."""
+    """Answers the page's requests: the book's own (served, or files of ``_build/html``)
+    pass, any other request is refused and remembered."""
 
-    def __init__(self, base: str, mathjax: Path):
-        self.base = base
-        self.mathjax = mathjax
+    def __init__(self, base: str, html: Path):
+        self.allowed = (base, html.resolve().as_uri() + "/", "data:")
         self.refused: set[str] = set()
         self.answered = 0
 
     def __call__(self, route):
         url = route.request.url
         self.answered += 1
-        if url.startswith(self.base) or url.startswith("data:"):
+        if url.startswith(self.allowed):
             return route.continue_()
-        match = MATHJAX_URL.match(url.split("?")[0])
-        if match:
-            path = self.mathjax / match.group(1)
-            if path.is_file():
-                return route.fulfill(path=str(path))
         self.refused.add(url)
         return route.abort()
 
 
 @pytest.fixture(scope="module")
-def browser_context(server):
+def browser_context(server, html):
     chromium = chromium_path()
     if chromium is None:
         unavailable("no chromium executable (Debian: apt-get install chromium, or set CHROMIUM)")
@@ -173,16 +173,13 @@ def browser_context(server):
         from playwright.sync_api import sync_playwright
     except ImportError:
         unavailable("Python package playwright is not installed (pip install playwright)")
-    mathjax = mathjax_dir()
-    if not (mathjax / "es5" / "tex-mml-chtml.js").is_file():
-        unavailable(f"no local MathJax 3 in {mathjax} (npm install mathjax@3, see .ci/run)")
 
-    routes = OfflineRoutes(server, mathjax)
+    routes = OfflineRoutes(server, html)
     with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile, \
             sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             profile, executable_path=chromium, headless=True, args=CHROMIUM_FLAGS,
-            viewport={"width": 1280, "height": 900})
+            viewport=LAPTOP)
         context.set_default_timeout(PAGE_TIMEOUT_MS)
         context.route("**/*", routes)
         context.routes = routes
@@ -193,9 +190,10 @@ def browser_context(server):
 class Visit:
     """One page opened in the browser, with the console errors it produced."""
 
-    def __init__(self, context, url: str):
+    def __init__(self, context, url: str, viewport: dict = LAPTOP):
         self.errors: list[str] = []
         self.page = context.new_page()
+        self.page.set_viewport_size(viewport)
         self.page.on("console", self._console)
         self.page.on("pageerror", self._uncaught)
         response = self.page.goto(url, wait_until="load")
@@ -217,8 +215,8 @@ class Visit:
         self.page.close()
 
 
-def visit(context, server, page):
-    return Visit(context, f"{server}{page}.html")
+def visit(context, server, page, viewport: dict = LAPTOP):
+    return Visit(context, f"{server}{page}.html", viewport)
 
 
 # ---------------------------------------------------------------------------- what is checked
@@ -273,49 +271,238 @@ IMAGES = """async () => {
   return images.map(i => ({src: i.currentSrc || i.src, width: i.naturalWidth}));
 }"""
 
+# How far the page reaches sideways, and what sticks out past the window's right edge: the
+# innermost such elements that are not inside a box that scrolls or clips them (those are the
+# ones to fix).
+SIDEWAYS = """() => {
+  const width = window.innerWidth;
+  const boxed = e => {  // inside a box that scrolls or clips, or in a fixed drawer
+    if (getComputedStyle(e).position === 'fixed') return true;
+    for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+      const style = getComputedStyle(p);
+      if (style.overflowX !== 'visible' || style.position === 'fixed') return true;
+    }
+    return false;
+  };
+  const out = [...document.body.querySelectorAll('*')].filter(e => {
+    const box = e.getBoundingClientRect();
+    return box.width > 0 && box.right > width + 1 && !boxed(e);
+  });
+  const innermost = out.filter(e => !out.some(o => o !== e && e.contains(o)));
+  return {scrollWidth: document.scrollingElement.scrollWidth, width,
+          sticking: innermost.slice(0, 3).map(e =>
+            `<${e.tagName.toLowerCase()} class="${e.className}"> reaches ` +
+            `${Math.round(e.getBoundingClientRect().right)} px: ` +
+            JSON.stringify((e.innerText || e.textContent || '').trim().slice(0, 60)))};
+}"""
 
-@pytest.mark.parametrize("page", pages())
-def test_page_as_a_reader_sees_it(browser_context, server, html, page):
-    problems = []
-    opened = visit(browser_context, server, page)
+# The code and output blocks of the article that the reader has to scroll sideways.
+WIDE_BLOCKS = """() => {
+  const blocks = [...document.querySelectorAll('.bd-article pre')]
+      .filter(b => b.clientWidth > 0);
+  const wide = blocks.filter(b => b.scrollWidth > b.clientWidth);
+  return {blocks: blocks.length, wide: wide.map(b => {
+    const lines = b.innerText.split('\\n');
+    const longest = lines.reduce((a, c) => c.length > a.length ? c : a, '');
+    return {scrollWidth: b.scrollWidth, clientWidth: b.clientWidth,
+            characters: longest.length, line: longest.slice(0, 100)};
+  })};
+}"""
+
+# Display equations that stick out of the window without a scroll bar of their own.
+CLIPPED_EQUATIONS = """() => [...document.querySelectorAll('mjx-container[display="true"]')]
+  .filter(e => {
+    const box = e.getBoundingClientRect();
+    const scrolls = ['auto', 'scroll'].includes(getComputedStyle(e).overflowX);
+    return box.right > window.innerWidth + 1 || (e.scrollWidth > e.clientWidth && !scrolls);
+  }).map(e => (e.textContent || '').slice(0, 60))"""
+
+
+def sideways_problems(browser) -> list[str]:
+    reach = browser.evaluate(SIDEWAYS)
+    if reach["scrollWidth"] <= reach["width"]:
+        return []
+    return [f"the page scrolls sideways: {reach['scrollWidth']} px wide in a "
+            f"{reach['width']} px window; " + "; ".join(reach["sticking"])]
+
+
+def setup_cell_shown(browser) -> bool:
+    code = browser.eval_on_selector_all("div.cell", "cells => cells.map(c => c.innerText)")
+    return any(SETUP_LINE in text for text in code)
+
+
+def read_page(context, server, html, page) -> dict:
+    """What a reader meets on ``page`` in a laptop's window, as plain data."""
+    opened = visit(context, server, page)
     try:
         browser = opened.page
-        problems += [f"console error: {error}" for error in opened.errors]
-
-        math_elements = browser.locator("span.math, div.math").count()
-        typeset = browser.locator("mjx-container").count()
-        if math_elements and typeset < math_elements:
-            problems.append(f"MathJax typeset {typeset} of {math_elements} formulas")
-        text = browser.evaluate(VISIBLE_TEXT)
-        raw = sorted({match.group(0) for match in RAW_TEX.finditer(text)})
-        if raw:
-            where = RAW_TEX.search(text).start()
-            problems.append(f"raw TeX in the text: {raw}, e.g. {text[where - 40:where + 40]!r}")
-
-        for image in browser.evaluate(IMAGES):
-            if image["width"] == 0:
-                problems.append(f"image does not load: {image['src']}")
-
-        hrefs = browser.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
-        problems += [f"broken link: {link}" for link in broken_links(hrefs, server, html)]
-
-        if is_notebook(page):
-            colab = f"https://colab.research.google.com/github/{REPO}/blob/{BRANCH}/{page}.ipynb"
-            binder = f"https://mybinder.org/v2/gh/{REPO}/{BRANCH}?urlpath=lab/tree/{page}.ipynb"
-            download = f"{server}_sources/{page}.ipynb"
-            for name, url in (("Colab", colab), ("Binder", binder), ("download", download)):
-                if url not in hrefs:
-                    problems.append(f"no {name} link {url}")
-            if download in hrefs and broken_links([download], server, html):
-                problems.append(f"the download link {download} does not resolve")
+        seen = {"formulas": browser.locator("span.math, div.math").count(),
+                "typeset": browser.locator("mjx-container").count(),
+                "text": browser.evaluate(VISIBLE_TEXT),
+                "images": browser.evaluate(IMAGES),
+                "hrefs": browser.eval_on_selector_all("a[href]",
+                                                      "links => links.map(a => a.href)"),
+                "sideways": sideways_problems(browser),
+                "blocks": browser.evaluate(WIDE_BLOCKS),
+                "setup cell shown": setup_cell_shown(browser),
+                "errors": list(opened.errors)}
     finally:
         opened.close()
+    return seen
+
+
+@pytest.fixture(scope="module")
+def laptop(browser_context, server, html):
+    """``laptop(page)``: :func:`read_page`, once per page for all the tests that ask."""
+    return functools.lru_cache(maxsize=None)(
+        lambda page: read_page(browser_context, server, html, page))
+
+
+@pytest.mark.parametrize("page", pages())
+def test_page_as_a_reader_sees_it(laptop, server, html, page):
+    seen = laptop(page)
+    problems = [f"console error: {error}" for error in seen["errors"]]
+    if seen["formulas"] and seen["typeset"] < seen["formulas"]:
+        problems.append(f"MathJax typeset {seen['typeset']} of {seen['formulas']} formulas")
+    text = seen["text"]
+    raw = sorted({match.group(0) for match in RAW_TEX.finditer(text)})
+    if raw:
+        where = RAW_TEX.search(text).start()
+        problems.append(f"raw TeX in the text: {raw}, e.g. {text[where - 40:where + 40]!r}")
+    problems += [f"image does not load: {image['src']}"
+                 for image in seen["images"] if image["width"] == 0]
+    hrefs = seen["hrefs"]
+    problems += [f"broken link: {link}" for link in broken_links(hrefs, server, html)]
+    problems += seen["sideways"]
+
+    if is_notebook(page):
+        colab = f"https://colab.research.google.com/github/{REPO}/blob/{BRANCH}/{page}.ipynb"
+        binder = f"https://mybinder.org/v2/gh/{REPO}/{BRANCH}?urlpath=lab/tree/{page}.ipynb"
+        download = f"{server}_sources/{page}.ipynb"
+        for name, url in (("Colab", colab), ("Binder", binder), ("download", download)):
+            if url not in hrefs:
+                problems.append(f"no {name} link {url}")
+        if download in hrefs and broken_links([download], server, html):
+            problems.append(f"the download link {download} does not resolve")
+        if seen["setup cell shown"]:
+            problems.append(f"the Colab setup cell is shown ({SETUP_LINE!r})")
     assert not problems, f"{page}.html:\n  " + "\n  ".join(problems)
 
 
+@pytest.mark.parametrize("page", pages())
+def test_code_blocks_fit_their_column_on_a_laptop(laptop, page):
+    """In a 1280 px window no code or output block needs a horizontal scroll bar."""
+    found = laptop(page)["blocks"]
+    wide = found["wide"]
+    assert not wide, (
+        f"{page}.html: {len(wide)} of {found['blocks']} code/output blocks are wider than "
+        f"their column at {LAPTOP['width']} px:\n  " + "\n  ".join(
+            f"{b['scrollWidth']} px in {b['clientWidth']} px, longest line "
+            f"{b['characters']} characters: {b['line']!r}" for b in wide))
+
+
+@pytest.mark.parametrize("page", pages())
+def test_page_fits_a_phone(browser_context, server, page):
+    """At 400 px the page never scrolls sideways: long lines and display equations scroll in
+    their own box."""
+    opened = visit(browser_context, server, page, PHONE)
+    try:
+        problems = sideways_problems(opened.page)
+        problems += [f"display equation wider than the window and not scrollable: {eq!r}"
+                     for eq in opened.page.evaluate(CLIPPED_EQUATIONS)]
+    finally:
+        opened.close()
+    assert not problems, f"{page}.html at {PHONE['width']} px:\n  " + "\n  ".join(problems)
+
+
+def sidebar_shown(browser) -> bool:
+    """Whether the table of contents (primary sidebar) is on the screen."""
+    return browser.evaluate("""() => {
+      const bar = document.querySelector('.bd-sidebar-primary');
+      if (!bar) return false;
+      const box = bar.getBoundingClientRect(), style = getComputedStyle(bar);
+      return box.width > 50 && box.height > 50 && box.left >= 0 && box.left < innerWidth
+             && style.visibility !== 'hidden' && style.display !== 'none';
+    }""")
+
+
+def press_menu_button(browser):
+    buttons = browser.locator("button.primary-toggle")
+    visible = [buttons.nth(i) for i in range(buttons.count()) if buttons.nth(i).is_visible()]
+    assert visible, "no visible menu button (button.primary-toggle)"
+    visible[0].click()
+    time.sleep(0.5)  # the drawer slides in
+
+
+def test_menu_button_opens_the_table_of_contents_on_a_phone(browser_context, server):
+    chapter, target = chapters()[len(chapters()) // 2], chapters()[-1]
+    opened = visit(browser_context, server, chapter, PHONE)
+    try:
+        browser = opened.page
+        assert not sidebar_shown(browser), "the table of contents covers the page on arrival"
+        press_menu_button(browser)
+        assert sidebar_shown(browser), "the menu button does not open the table of contents"
+        link = browser.locator(
+            f".bd-sidebar-primary a[href$='{Path(target).name}.html']").first
+        assert link.is_visible(), f"no visible link to {target} in the opened drawer"
+        link.click()
+        browser.wait_for_url(f"**/{target}.html")
+        assert opened.errors == []
+    finally:
+        opened.close()
+
+
+def test_menu_button_folds_the_sidebar_on_a_laptop(browser_context, server):
+    opened = visit(browser_context, server, chapters()[0])
+    try:
+        browser = opened.page
+        assert sidebar_shown(browser), "no table of contents beside the page"
+        press_menu_button(browser)
+        assert not sidebar_shown(browser), "the menu button does not fold the sidebar away"
+        press_menu_button(browser)
+        assert sidebar_shown(browser), "the menu button does not bring the sidebar back"
+        searches = browser.locator("input[type=search], button.search-button-field")
+        shown = [i for i in range(searches.count()) if searches.nth(i).is_visible()]
+        assert len(shown) <= 1, f"{len(shown)} search boxes on the screen"
+        assert opened.errors == []
+    finally:
+        opened.close()
+
+
+def math_page() -> str:
+    """The chapter with the most display equations."""
+    return max(chapters(), key=lambda p: (ROOT / f"{p}.ipynb").read_text().count("$$"))
+
+
+def test_math_typesets_from_the_disk_without_a_network(browser_context, html):
+    """Opened as a file, as the README suggests, with every network request refused."""
+    page = math_page()
+    url = (html / f"{page}.html").resolve().as_uri()
+    refused_before = set(browser_context.routes.refused)
+    opened = Visit(browser_context, url)
+    try:
+        browser = opened.page
+        math_elements = browser.locator("span.math, div.math").count()
+        typeset = browser.locator("mjx-container").count()
+        fonts = browser.evaluate("""() => document.fonts.ready.then(() => [...document.fonts]
+            .filter(f => f.family.startsWith('MJXc-TeX') || f.family.startsWith('MJXZERO')
+                         || f.family.startsWith('MJXTEX'))
+            .map(f => f.status))""")
+        text = browser.evaluate(VISIBLE_TEXT)
+        errors = opened.errors
+    finally:
+        opened.close()
+    assert math_elements > 10, f"{page}.html has only {math_elements} formulas"
+    assert typeset == math_elements, f"MathJax typeset {typeset} of {math_elements} formulas"
+    assert not RAW_TEX.search(text), "raw TeX left in the text"
+    assert "loaded" in fonts and "error" not in fonts, f"MathJax's fonts: {fonts}"
+    assert errors == []
+    assert browser_context.routes.refused == refused_before, "the page asked for the network"
+
+
 def test_no_outside_request_was_needed(browser_context, server):
-    """Outside requests other than MathJax were refused; a page that needs one (a font, a
-    script from a CDN) would look different for a reader offline and is reported here."""
+    """Every outside request was refused; a page that needs one (MathJax, a font, a script
+    from a CDN) would look different for a reader offline and is reported here."""
     if browser_context.routes.answered == 0:  # run alone: open the front page at least
         visit(browser_context, server, toc_root()).close()
     assert browser_context.routes.answered > 0
@@ -339,16 +526,14 @@ def representative_pages() -> list[str]:
     """The front page, the chapter notebook in the middle of the book, the last page listed
     under book/reference/ or, failing that, the last page of the table of contents."""
     toc = pages()
-    chapters = sorted(p for p in toc if p.startswith("book/") and is_notebook(p))
-    reference = [p for p in toc if p.startswith("book/reference/")]
-    chosen = [toc_root(), chapters[len(chapters) // 2] if chapters else toc[0],
-              reference[-1] if reference else toc[-1]]
+    chosen = [toc_root(), chapters()[len(chapters()) // 2] if chapters() else toc[0],
+              next((p for p in reversed(toc) if p.startswith("book/reference/")), toc[-1])]
     return list(dict.fromkeys(chosen))
 
 
 def test_screenshots(browser_context, server):
     """Screenshots for a person to look at: the top of each page and, on a chapter, its first
-    figure."""
+    figure, in a laptop's window; a chapter on a phone, with the table of contents open."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     taken = []
     for number, page in enumerate(representative_pages(), start=1):
@@ -365,4 +550,14 @@ def test_screenshots(browser_context, server):
                 taken.append(SCREENSHOTS / f"{name}-figure.png")
         finally:
             opened.close()
+    page = chapters()[len(chapters()) // 2]
+    opened = visit(browser_context, server, page, PHONE)
+    try:
+        name = f"phone-{page.replace('/', '-')}"
+        opened.page.screenshot(path=SCREENSHOTS / f"{name}.png")
+        press_menu_button(opened.page)
+        opened.page.screenshot(path=SCREENSHOTS / f"{name}-menu.png")
+        taken += [SCREENSHOTS / f"{name}.png", SCREENSHOTS / f"{name}-menu.png"]
+    finally:
+        opened.close()
     assert all(path.stat().st_size > 10_000 for path in taken), taken
