@@ -97,3 +97,27 @@ def test_pages_load_mathjax_from_the_site(build_log):
             wrong[str(path.relative_to(HTML))] = sources
     assert with_math >= 13, f"only {with_math} pages with math"
     assert not wrong, f"pages that do not load MathJax from _static/mathjax/: {wrong}"
+
+
+def test_exercises_and_solutions_are_named_after_their_chapter(build_log):
+    """Exercises and solutions are unnumbered parts of the table of contents (not sections
+    "7.14", "7.15" of their chapter), each page titled "Chapter N: <title of chapter N>"
+    where N is the number the chapter's own page carries."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    parts = {part.get("caption"): part for part in toc["parts"]}
+    for caption, folder in (("Exercises", "exercises"), ("Solutions", "solutions")):
+        assert caption in parts, f"no part {caption!r} in _toc.yml"
+        assert not parts[caption].get("numbered"), f"the part {caption!r} is numbered"
+        entries = parts[caption]["chapters"]
+        notebooks = sorted(f"{folder}/{path.stem}" for path in (ROOT / folder).glob("*.ipynb"))
+        assert [entry["file"] for entry in entries] == notebooks
+        for entry in entries:
+            chapter = HTML / "book" / f"{Path(entry['file']).name}.html"
+            heading = re.search(r'<h1><span class="section-number">(\d+)\. </span>(.*?)<a ',
+                                chapter.read_text())
+            assert heading, f"{chapter.name} has no numbered title"
+            number, title = heading.group(1), html.unescape(re.sub(r"<[^>]+>", "",
+                                                                   heading.group(2)))
+            assert entry.get("title") == f"Chapter {number}: {title}", entry
+            page = (HTML / entry["file"]).with_suffix(".html").read_text()
+            assert not re.search(r'<h[1-6]><span class="section-number">', page),                 f"{entry['file']} is numbered"
