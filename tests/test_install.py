@@ -119,11 +119,30 @@ def requirement_closure(requirements):
     return found, absent
 
 
+def module_providers():
+    """{top-level module: [distribution names]} of the installed distributions. Python 3.10's
+    ``packages_distributions`` reads only ``top_level.txt``, which wheels built without
+    setuptools lack (scikit-learn, seaborn); the files a distribution installed say it too."""
+    from importlib.metadata import distributions, packages_distributions
+
+    providers = {module: list(names) for module, names in packages_distributions().items()}
+    for dist in distributions():
+        if dist.read_text("top_level.txt") is not None:
+            continue  # packages_distributions read it
+        name = dist.metadata["Name"]
+        tops = {file.parts[0] if len(file.parts) > 1 else file.parts[0].split(".")[0]
+                for file in dist.files or []}
+        for module in tops - {"..", "__pycache__", ""}:
+            if not module.endswith((".dist-info", ".data")) and name not in providers.get(
+                    module, []):
+                providers.setdefault(module, []).append(name)
+    return providers
+
+
 @needs_tensorflow  # follows the installed metadata of TensorFlow and Keras
 def test_environment_yml_installs_what_the_notebooks_need_only():
     """Binder gets coursepkg with the keras extra and ipywidgets, not the book and test tools,
     and every package the notebooks import comes with them."""
-    from importlib.metadata import packages_distributions
     from packaging.utils import canonicalize_name
 
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
@@ -146,7 +165,7 @@ def test_environment_yml_installs_what_the_notebooks_need_only():
     binder, absent = requirement_closure(requirements)
     assert not binder & {"jupyter-book", "pytest", "nbval", "playwright"}, (
         "environment.yml brings in the book or test tools")
-    providers = packages_distributions()
+    providers = module_providers()
     missing = {module for module in third_party
                if not {canonicalize_name(d) for d in providers.get(module, [])} & binder}
     assert not missing, (f"the notebooks import {sorted(missing)}, which Binder would not "

@@ -74,6 +74,7 @@ def test_bad_input_is_refused():
     Y = np.array([[0, 1], [1, 0], [1, 1]] * 4)
     with pytest.raises(ValueError, match="multi-label"):
         from_sklearn(_fit(SkMLPClassifier((3,), max_iter=5, random_state=0), X, Y))
-    with pytest.raises(ValueError, match="poisson"):
-        from_sklearn(_fit(SkMLPRegressor(loss="poisson", max_iter=5, random_state=0), X,
-                          np.arange(12.0)))
+    if "loss" in SkMLPRegressor().get_params():  # scikit-learn 1.7 added the Poisson loss
+        with pytest.raises(ValueError, match="poisson"):
+            from_sklearn(_fit(SkMLPRegressor(loss="poisson", max_iter=5, random_state=0), X,
+                              np.arange(12.0)))
