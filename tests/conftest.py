@@ -10,7 +10,8 @@ matplotlib.use("Agg")  # no display in CI
 
 
 class StageTimer:
-    """Adds up test durations per stage: unit tests, each notebook folder, the book build."""
+    """Adds up test durations per stage: unit tests, each notebook folder, the book build,
+    the browser walk and the PDF."""
 
     def __init__(self):
         self.seconds = defaultdict(float)
@@ -22,9 +23,9 @@ class StageTimer:
         path = nodeid.split("::")[0]
         if path.endswith(".ipynb"):
             return f"notebooks under nbval ({path.split('/')[0]}/)"
-        if path == "tests/test_book_build.py":
-            return "book build (jupyter-book -W)"
-        return "unit tests (tests/)"
+        return {"tests/test_book_build.py": "book build (jupyter-book -W)",
+                "tests/test_browser.py": "browser (chromium, every page)",
+                "tests/test_pdf.py": "PDF (xelatex)"}.get(path, "unit tests (tests/)")
 
     def pytest_runtest_logreport(self, report):
         self.seconds[self.stage(report.nodeid)] += report.duration
