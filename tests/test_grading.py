@@ -171,7 +171,7 @@ def registered_questions(path):
     return {f"{chapter}.{name}" for name in chapter_module(chapter).QUESTIONS}
 
 
-@pytest.mark.parametrize("path", map(notebook_param, SOLUTIONS), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [notebook_param(p) for p in SOLUTIONS], ids=lambda p: p.stem)
 def test_every_master_scores_full_marks(graded, path):
     rows = rows_of(graded, f"solutions-{path.name}")
     assert set(rows) == registered_questions(path)
@@ -179,7 +179,7 @@ def test_every_master_scores_full_marks(graded, path):
     assert not lost, lost
 
 
-@pytest.mark.parametrize("path", map(notebook_param, EXERCISES), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [notebook_param(p) for p in EXERCISES], ids=lambda p: p.stem)
 def test_every_blank_scores_zero(graded, path):
     rows = rows_of(graded, f"exercises-{path.name}")
     assert set(rows) == registered_questions(path)
