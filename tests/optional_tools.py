@@ -5,12 +5,13 @@ when TensorFlow or the book tools are not installed. The notebooks that import T
 skip under nbval too (the root ``conftest.py``)."""
 
 import importlib.util
-import json
-import re
 from functools import lru_cache
 from pathlib import Path
 
+import nbformat
 import pytest
+
+from coursepkg.notebook import uses_tensorflow
 
 TENSORFLOW_REASON = ("needs TensorFlow, which the keras extra installs: "
                      "pip install -e '.[keras]'")
@@ -21,15 +22,10 @@ BOOK_REASON = "needs jupyter-book, which the book extra installs: pip install -e
 HAS_JUPYTER_BOOK = importlib.util.find_spec("jupyter_book") is not None
 needs_jupyter_book = pytest.mark.skipif(not HAS_JUPYTER_BOOK, reason=BOOK_REASON)
 
-IMPORTS_TENSORFLOW = re.compile(r"^\s*(?:from|import)\s+(?:tensorflow|keras)\b", re.M)
-
-
 @lru_cache(maxsize=None)
 def imports_tensorflow(path: Path) -> bool:
     """Whether a code cell of the notebook at ``path`` imports TensorFlow or Keras."""
-    cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells", [])
-    return any(IMPORTS_TENSORFLOW.search("".join(cell.get("source", "")))
-               for cell in cells if cell.get("cell_type") == "code")
+    return uses_tensorflow(nbformat.read(path, as_version=4))
 
 
 def notebook_param(path: Path):
