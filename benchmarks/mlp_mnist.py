@@ -2,7 +2,7 @@
 
 Every library trains the same network (ReLU hidden layer, softmax output, cross-entropy,
 plain SGD with learning rate 0.1, batch 128, no L2 penalty, float32) for 5 epochs, with the
-training functions of :mod:`coursepkg.comparison` that chapter 13 shows. The three run
+training functions of :mod:`coursepkg.lessons.comparison` that chapter 13 shows. The three run
 interleaved, several times, and each epoch is timed; medians resist the noise
 of a shared machine. Also measured in the same run: numpy's float32 GEMM rate, against
 which our achieved GFLOP/s are compared, and the same training written as one bare NumPy
@@ -29,8 +29,8 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
-from coursepkg.comparison import train_coursepkg, train_keras, train_sklearn  # noqa: E402
-from coursepkg.datasets import load_mnist  # noqa: E402
+from coursepkg.data import load_mnist  # noqa: E402
+from coursepkg.lessons.comparison import train_coursepkg, train_keras, train_sklearn  # noqa: E402
 
 EPOCHS, BATCH_SIZE, LEARNING_RATE, HIDDEN = 5, 128, 0.1, 128
 TARGETS = {"vs_keras": 0.4, "vs_sklearn": 0.8, "gemm_fraction": 0.55, "accuracy_points": 0.3}
@@ -70,7 +70,7 @@ def accuracy_on(model, X_test, y_test):
 
 
 def library_runner(train):
-    """A runner from one of the trainers of :mod:`coursepkg.comparison`, which chapter 13
+    """A runner from one of the trainers of :mod:`coursepkg.lessons.comparison`, which chapter 13
     shows side by side: plain SGD, no L2 penalty, each epoch timed."""
     def run(data, seed):
         (X, y), (X_test, y_test) = data

@@ -18,7 +18,7 @@ import warnings
 
 import pytest
 
-from coursepkg.checks import CheckResult, wrap_message
+from coursepkg.course.checks import CheckResult, wrap_message
 
 
 def assert_printed_wrapped(printed, result):
@@ -38,7 +38,7 @@ def shared_tests(chapter, cases):
     Parameters
     ----------
     chapter : module
-        A module of :mod:`coursepkg.checks` with its ``QUESTIONS``.
+        A module of :mod:`coursepkg.course.checks` with its ``QUESTIONS``.
     cases : dict
         ``{question: (right answers, {description: (wrong answer, points it still earns)})}``.
 

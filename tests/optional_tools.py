@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from coursepkg.notebook import uses_tensorflow
+from coursepkg.course.notebook import uses_tensorflow
 
 TENSORFLOW_REASON = ("needs TensorFlow, which the keras extra installs: "
                      "pip install -e '.[keras]'")

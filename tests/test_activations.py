@@ -1,4 +1,4 @@
-"""Tests of coursepkg.activations: values, derivatives (finite differences), stability."""
+"""Tests of coursepkg.nn.activations: values, derivatives (finite differences), stability."""
 
 import warnings
 
@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from coursepkg import activations as act
-from coursepkg.gradcheck import numerical_gradient, relative_error
+from coursepkg.nn import activations as act
+from coursepkg.nn.gradcheck import numerical_gradient, relative_error
 
 ELEMENTWISE = [name for name in act.ELEMENTWISE if name != "step"]
 

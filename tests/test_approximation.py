@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from coursepkg.activations import sigmoid
-from coursepkg.approximation import RandomFeatureRegressor
+from coursepkg.models.random_features import RandomFeatureRegressor
+from coursepkg.nn.activations import sigmoid
 
 
 def target(x):

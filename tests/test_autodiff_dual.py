@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coursepkg.autodiff import Dual, Value, derivative
-from coursepkg.autodiff import dual
+from coursepkg.autodiff import Dual, Value, derivative, dual
 
 POINTS = [0.3, 1.0, 2.5]
 

@@ -1,15 +1,15 @@
 """An MLP written with coursepkg.autodiff.Tensor gets the same gradients as the
-hand-derived backward pass of coursepkg.mlp, and can be trained."""
+hand-derived backward pass of coursepkg.models.mlp, and can be trained."""
 
 import numpy as np
 import pytest
 
 from coursepkg.autodiff import Tensor, softmax_cross_entropy
-from coursepkg.mlp import MLPClassifier
+from coursepkg.models.mlp import MLPClassifier
 
 
 def tensor_objective(coefs, intercepts, X, y_index, n_classes, activation, alpha):
-    """Mean cross-entropy + alpha / (2 n) * sum ||W||^2, as coursepkg.mlp defines it."""
+    """Mean cross-entropy + alpha / (2 n) * sum ||W||^2, as coursepkg.models.mlp defines it."""
     a = Tensor(X)
     for i, (W, b) in enumerate(zip(coefs, intercepts)):
         z = a @ W + b

@@ -12,11 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from optional_tools import HAS_TENSORFLOW, needs_tensorflow
 from scipy.special import log_softmax
 
 from coursepkg.autodiff import Tensor, Value, grad, softmax_cross_entropy, unbroadcast
-
-from optional_tools import HAS_TENSORFLOW, needs_tensorflow
 
 if HAS_TENSORFLOW:  # only the comparison with TensorFlow needs it
     import tensorflow as tf

@@ -11,10 +11,9 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from optional_tools import HAS_TENSORFLOW, needs_tensorflow
 
 from coursepkg.autodiff import Tensor, Value, grad
-
-from optional_tools import HAS_TENSORFLOW, needs_tensorflow
 
 if HAS_TENSORFLOW:  # only the comparison with TensorFlow needs it
     import tensorflow as tf

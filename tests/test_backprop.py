@@ -1,12 +1,12 @@
-"""coursepkg.backprop: the four equations agree with finite differences and with coursepkg.mlp."""
+"""coursepkg.nn.backprop: the four equations agree with finite differences and with coursepkg.models.mlp."""
 
 import numpy as np
 import pytest
 
-from coursepkg import backprop
-from coursepkg.feedforward import forward_pass
-from coursepkg.gradcheck import numerical_gradient, relative_error
-from coursepkg.mlp import MLPRegressor
+from coursepkg.models.mlp import MLPRegressor
+from coursepkg.nn import backprop
+from coursepkg.nn.feedforward import forward_pass
+from coursepkg.nn.gradcheck import numerical_gradient, relative_error
 
 
 def random_network(rng, sizes):

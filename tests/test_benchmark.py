@@ -10,9 +10,9 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-
-from coursepkg.datasets import load_mnist
 from optional_tools import needs_tensorflow
+
+from coursepkg.data import load_mnist
 
 ROOT = Path(__file__).resolve().parents[1]
 N_TRAIN, N_TEST = 3000, 1000

@@ -9,11 +9,10 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
-
-from coursepkg.notebook import SETUP_CELL_TAG, expected_setup_cell, first_code_cell
-
 from optional_tools import needs_jupyter_book
 from test_notebooks_stored import toc_files
+
+from coursepkg.course.notebook import SETUP_CELL_TAG, expected_setup_cell, first_code_cell
 
 pytestmark = needs_jupyter_book
 

@@ -35,9 +35,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
-
-from coursepkg.notebook import setup_cell
 from test_notebooks_stored import toc_files
+
+from coursepkg.course.notebook import setup_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"

@@ -10,13 +10,15 @@ import warnings
 
 import numpy as np
 import pytest
+from check_harness import (
+    assert_the_number_stays_hidden,
+    assert_the_same_line_every_time,
+    shared_tests,
+)
 
-from coursepkg.checks import NOT_DEFINED, Check, Question, ch01, grade_question
-from coursepkg.layers import dense, dense_loop
-from coursepkg.preprocessing import one_hot
-
-from check_harness import (assert_the_number_stays_hidden, assert_the_same_line_every_time,
-                           shared_tests)
+from coursepkg.course.checks import NOT_DEFINED, Check, Question, ch01, grade_question
+from coursepkg.nn.layers import dense, dense_loop
+from coursepkg.nn.preprocessing import one_hot
 
 Q5_ANSWER = ch01.dense_flops(*ch01.Q5_SHAPE)
 

@@ -9,14 +9,16 @@ import sys
 
 import numpy as np
 import pytest
+from check_harness import (
+    assert_the_number_stays_hidden,
+    assert_the_same_line_every_time,
+    shared_tests,
+)
 
-from coursepkg import activations
-from coursepkg.checks import ch02, grade_question
-from coursepkg.feedforward import count_parameters
-from coursepkg.neurons import threshold_unit
-
-from check_harness import (assert_the_number_stays_hidden, assert_the_same_line_every_time,
-                           shared_tests)
+from coursepkg.course.checks import ch02, grade_question
+from coursepkg.lessons.neurons import threshold_unit
+from coursepkg.nn import activations
+from coursepkg.nn.feedforward import count_parameters
 
 RADIUS = ch02.Q5_WIDTH * math.sqrt(2 * math.log(2))
 XOR_LAYERS = [(np.array([[1.0, -1.0], [1.0, -1.0]]), np.array([-1.0, 1.5])),   # OR, NAND

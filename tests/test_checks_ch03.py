@@ -4,12 +4,14 @@ import math
 import sys
 
 import numpy as np
+from check_harness import (
+    assert_the_number_stays_hidden,
+    assert_the_same_line_every_time,
+    shared_tests,
+)
 
-from coursepkg import descent
-from coursepkg.checks import ch03
-
-from check_harness import (assert_the_number_stays_hidden, assert_the_same_line_every_time,
-                           shared_tests)
+from coursepkg.course.checks import ch03
+from coursepkg.lessons import descent
 
 
 def raises(*args):

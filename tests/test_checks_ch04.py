@@ -4,13 +4,12 @@ import sys
 import warnings
 
 import numpy as np
-
-from coursepkg.checks import NOT_DEFINED, ch04, grade_question
-from coursepkg.linear import Perceptron
-from coursepkg.margins import add_bias_feature, margin, perceptron_mistake_bound, radius
-from coursepkg.threshold_logic import NAND_BIAS, NAND_WEIGHTS
-
 from check_harness import assert_the_number_stays_hidden, shared_tests
+
+from coursepkg.course.checks import NOT_DEFINED, ch04, grade_question
+from coursepkg.lessons.margins import add_bias_feature, margin, perceptron_mistake_bound, radius
+from coursepkg.lessons.threshold_logic import NAND_BIAS, NAND_WEIGHTS
+from coursepkg.models.linear import Perceptron
 
 
 def raises(*args):

@@ -2,13 +2,12 @@
 
 import numpy as np
 import pytest
-
-from coursepkg.activations import sigmoid as package_sigmoid
-from coursepkg.checks import ch05, grade_question
-from coursepkg.gradcheck import numerical_gradient
-from coursepkg.losses import binary_cross_entropy
-
 from check_harness import assert_the_same_line_every_time, shared_tests
+
+from coursepkg.course.checks import ch05, grade_question
+from coursepkg.nn.activations import sigmoid as package_sigmoid
+from coursepkg.nn.gradcheck import numerical_gradient
+from coursepkg.nn.losses import binary_cross_entropy
 
 
 def raises(*args):

@@ -3,14 +3,13 @@
 import sys
 
 import numpy as np
+from check_harness import assert_the_same_line_every_time, shared_tests
 from scipy.special import expit
 
-from coursepkg.activations import relu, softmax
-from coursepkg.checks import ch06, grade_question
-from coursepkg.examples import xor_forward
-from coursepkg.feedforward import collapse_linear, count_parameters, forward
-
-from check_harness import assert_the_same_line_every_time, shared_tests
+from coursepkg.course.checks import ch06, grade_question
+from coursepkg.lessons.examples import xor_forward
+from coursepkg.nn.activations import relu, softmax
+from coursepkg.nn.feedforward import collapse_linear, count_parameters, forward
 
 Q3_ANSWER = float(xor_forward(np.array([ch06.Q3_INPUT]))[-1][0, 0])
 Q4_ANSWER = count_parameters(ch06.Q4_SIZES)

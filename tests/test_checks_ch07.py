@@ -5,11 +5,10 @@ import warnings
 
 import numpy as np
 import pytest
-
-from coursepkg.activations import sigmoid
-from coursepkg.checks import ch07, grade_question
-
 from check_harness import shared_tests
+
+from coursepkg.course.checks import ch07, grade_question
+from coursepkg.nn.activations import sigmoid
 
 
 def raises(*args):

@@ -10,12 +10,11 @@ import warnings
 
 import numpy as np
 import pytest
+from check_harness import shared_tests
 
 from coursepkg.autodiff import Dual, Value, topological_order, unbroadcast
-from coursepkg.checks import ch08, grade_question
-from coursepkg.gradcheck import numerical_gradient
-
-from check_harness import shared_tests
+from coursepkg.course.checks import ch08, grade_question
+from coursepkg.nn.gradcheck import numerical_gradient
 
 
 def raises(*args):

@@ -2,11 +2,13 @@
 
 import numpy as np
 import pytest
+from check_harness import (
+    assert_the_number_stays_hidden,
+    assert_the_same_line_every_time,
+    shared_tests,
+)
 
-from coursepkg.checks import ch09
-
-from check_harness import assert_the_number_stays_hidden, assert_the_same_line_every_time
-from check_harness import shared_tests
+from coursepkg.course.checks import ch09
 
 
 def raises(*args):

@@ -2,10 +2,9 @@
 
 import numpy as np
 import pytest
-
-from coursepkg.checks import ch10
-
 from check_harness import shared_tests
+
+from coursepkg.course.checks import ch10
 
 
 def raises(*args):

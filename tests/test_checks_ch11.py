@@ -1,15 +1,14 @@
 """The chapter 11 checks tell right from wrong, and never raise on a wrong answer."""
 
 import numpy as np
+from check_harness import shared_tests
 from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
-from coursepkg.checks import ch11
-from coursepkg.gradcheck import numerical_gradient
-
-from check_harness import shared_tests
+from coursepkg.course.checks import ch11
+from coursepkg.nn.gradcheck import numerical_gradient
 
 
 def raises(*args):

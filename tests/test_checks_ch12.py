@@ -6,16 +6,18 @@ os.environ.update(TF_CPP_MIN_LOG_LEVEL="3", TF_ENABLE_ONEDNN_OPTS="0")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-
 from optional_tools import TENSORFLOW_REASON  # noqa: E402
 
 tf = pytest.importorskip("tensorflow", reason=TENSORFLOW_REASON)
 keras = pytest.importorskip("keras", reason=TENSORFLOW_REASON)
 
-from coursepkg.checks import ch12  # noqa: E402
+from check_harness import (  # noqa: E402
+    assert_the_number_stays_hidden,
+    assert_the_same_line_every_time,
+    shared_tests,
+)
 
-from check_harness import (assert_the_number_stays_hidden,  # noqa: E402
-                           assert_the_same_line_every_time, shared_tests)
+from coursepkg.course.checks import ch12  # noqa: E402
 
 
 def raises(*args):

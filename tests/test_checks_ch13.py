@@ -2,13 +2,15 @@
 
 import numpy as np
 import pytest
+from check_harness import (
+    assert_the_number_stays_hidden,
+    assert_the_same_line_every_time,
+    shared_tests,
+)
 
-from coursepkg.checks import ch13
-from coursepkg.comparison import mean_std
-from coursepkg.mlp import MLPClassifier
-
-from check_harness import assert_the_number_stays_hidden, assert_the_same_line_every_time
-from check_harness import shared_tests
+from coursepkg.course.checks import ch13
+from coursepkg.lessons.comparison import mean_std
+from coursepkg.models.mlp import MLPClassifier
 
 
 def raises(*args):

@@ -1,4 +1,4 @@
-"""Tests of coursepkg.datasets: the real MNIST files, corruption, offline use and download."""
+"""Tests of coursepkg.data: the real MNIST files, corruption, offline use and download."""
 
 import functools
 import gzip
@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from coursepkg import datasets
-from coursepkg.datasets import DatasetError, load_mnist
+from coursepkg import data as datasets
+from coursepkg.data import DatasetError, load_mnist, mnist
 
-NAMES = [name for name, _, _ in datasets.MNIST_FILES.values()]
+NAMES = [name for name, _, _ in mnist.MNIST_FILES.values()]
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def test_load_real_files_shapes_dtypes_and_checksums(mnist_root):
     assert y_train.shape == (60000,) and y_train.dtype == np.uint8
     assert X_test.shape == (10000, 28, 28) and y_test.shape == (10000,)
     for array, (_, _, sha) in zip((X_train, y_train, X_test, y_test),
-                                  datasets.MNIST_FILES.values()):
+                                  mnist.MNIST_FILES.values()):
         assert hashlib.sha256(array.tobytes()).hexdigest() == sha
     assert set(np.unique(y_train)) == set(range(10))
     assert np.bincount(y_test).tolist()[:3] == [980, 1135, 1032]  # the well-known class counts
@@ -129,9 +129,9 @@ def test_missing_file_offline_names_folder_files_and_remedy(tmp_path):
 
 
 def test_unreachable_mirrors_give_the_offline_message(tmp_path, monkeypatch):
-    monkeypatch.setattr(datasets, "MNIST_MIRRORS", ["http://127.0.0.1:9/mnist/"])  # discard port
-    monkeypatch.setattr(datasets, "DOWNLOAD_ATTEMPTS", 2)
-    monkeypatch.setattr(datasets, "DOWNLOAD_TIMEOUT", 2)
+    monkeypatch.setattr(mnist, "MNIST_MIRRORS", ["http://127.0.0.1:9/mnist/"])  # discard port
+    monkeypatch.setattr(mnist, "DOWNLOAD_ATTEMPTS", 2)
+    monkeypatch.setattr(mnist, "DOWNLOAD_TIMEOUT", 2)
     with pytest.raises(DatasetError) as excinfo:
         load_mnist(tmp_path)
     message = str(excinfo.value)
@@ -167,20 +167,20 @@ def local_mirror(mnist_root, tmp_path):
 
 
 def test_download_falls_back_to_second_mirror(local_mirror, tmp_path, monkeypatch):
-    monkeypatch.setattr(datasets, "MNIST_MIRRORS",
+    monkeypatch.setattr(mnist, "MNIST_MIRRORS",
                         [f"{local_mirror}/missing/", f"{local_mirror}/good/"])
-    monkeypatch.setattr(datasets, "DOWNLOAD_ATTEMPTS", 2)
+    monkeypatch.setattr(mnist, "DOWNLOAD_ATTEMPTS", 2)
     target = tmp_path / "data"
     (X_train, y_train), (X_test, y_test) = load_mnist(target)
     assert X_train.shape == (60000, 28, 28) and y_test.shape == (10000,)
     assert sorted(p.name for p in (target / "mnist").iterdir()) == sorted(NAMES)
     # the second call reads the cache without a server
-    monkeypatch.setattr(datasets, "MNIST_MIRRORS", ["http://127.0.0.1:9/"])
+    monkeypatch.setattr(mnist, "MNIST_MIRRORS", ["http://127.0.0.1:9/"])
     load_mnist(target)
 
 
 def test_mirror_serving_a_bad_file_is_skipped(local_mirror, tmp_path, monkeypatch):
-    monkeypatch.setattr(datasets, "MNIST_MIRRORS",
+    monkeypatch.setattr(mnist, "MNIST_MIRRORS",
                         [f"{local_mirror}/bad/", f"{local_mirror}/good/"])
     target = tmp_path / "data"
     load_mnist(target)
@@ -188,7 +188,7 @@ def test_mirror_serving_a_bad_file_is_skipped(local_mirror, tmp_path, monkeypatc
 
 
 def test_only_bad_mirrors_leave_nothing_behind(local_mirror, tmp_path, monkeypatch):
-    monkeypatch.setattr(datasets, "MNIST_MIRRORS", [f"{local_mirror}/bad/"])
+    monkeypatch.setattr(mnist, "MNIST_MIRRORS", [f"{local_mirror}/bad/"])
     target = tmp_path / "data"
     with pytest.raises(DatasetError, match="fails verification"):
         load_mnist(target)

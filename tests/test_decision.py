@@ -1,4 +1,4 @@
-"""Tests of coursepkg.decision: probability lines and probability contours in the plane."""
+"""Tests of coursepkg.lessons.decision: probability lines and probability contours in the plane."""
 
 import matplotlib
 
@@ -9,10 +9,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from sklearn.linear_model import LogisticRegression as SklearnLogisticRegression  # noqa: E402
 
-from coursepkg.activations import sigmoid  # noqa: E402
-from coursepkg.decision import (  # noqa: E402
-    plot_probability_contours, probability_grid, probability_line)
-from coursepkg.linear import LogisticRegression  # noqa: E402
+from coursepkg.lessons.decision import plot_probability_contours, probability_grid, probability_line  # noqa: E402
+from coursepkg.models.linear import LogisticRegression  # noqa: E402
+from coursepkg.nn.activations import sigmoid  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from sklearn.linear_model import Lasso
 
-from coursepkg import descent
-from coursepkg.gradcheck import numerical_gradient
+from coursepkg.lessons import descent
+from coursepkg.nn.gradcheck import numerical_gradient
 
 
 @pytest.fixture

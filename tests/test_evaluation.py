@@ -8,10 +8,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from coursepkg.datasets import load_digits  # noqa: E402
-from coursepkg.evaluation import (accuracy_grid, compare_architectures,  # noqa: E402
-                                  plot_accuracy_grid, plot_digits)
-from coursepkg.mlp import MLPClassifier  # noqa: E402
+from coursepkg.data import load_digits  # noqa: E402
+from coursepkg.lessons.evaluation import (  # noqa: E402
+    accuracy_grid,
+    compare_architectures,
+    plot_accuracy_grid,
+    plot_digits,
+)
+from coursepkg.models.mlp import MLPClassifier  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from coursepkg.activations import sigmoid
-from coursepkg.examples import xor_forward, xor_network
-from coursepkg.mlp import MLPClassifier
+from coursepkg.lessons.examples import xor_forward, xor_network
+from coursepkg.models.mlp import MLPClassifier
+from coursepkg.nn.activations import sigmoid
 
 XOR_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 

@@ -1,10 +1,10 @@
 """exercises/ is generated from solutions/ and gives nothing away.
 
-- the sources of every exercise notebook equal what ``python -m coursepkg.exercises build``
+- the sources of every exercise notebook equal what ``python -m coursepkg.course.exercises build``
   writes from its master (outputs are compared by nbval);
 - no line of a solution region appears anywhere in the exercise file;
 - the stored outputs of the check cells are failure lines, not tracebacks;
-- the placeholders follow the rules of :mod:`coursepkg.exercises`.
+- the placeholders follow the rules of :mod:`coursepkg.course.exercises`.
 """
 
 import ast
@@ -15,9 +15,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from coursepkg import exercises
-from coursepkg.exercises import (CODE_BEGIN, CODE_END, MARKDOWN_BEGIN, MARKDOWN_END,
-                                 make_exercise, solution_regions)
+from coursepkg.course import exercises
+from coursepkg.course.exercises import (
+    CODE_BEGIN,
+    CODE_END,
+    MARKDOWN_BEGIN,
+    MARKDOWN_END,
+    make_exercise,
+    solution_regions,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 MASTERS = sorted((ROOT / "solutions").glob("*.ipynb"))
@@ -43,7 +49,7 @@ def test_there_are_masters_and_each_has_regions():
 
 def test_exercises_are_in_sync_with_solutions():
     problems = exercises.check(ROOT / "solutions", ROOT / "exercises")
-    assert not problems, "\n".join(problems + ["run  python -m coursepkg.exercises build"])
+    assert not problems, "\n".join(problems + ["run  python -m coursepkg.course.exercises build"])
 
 
 @pytest.mark.parametrize("master", MASTERS, ids=IDS)
@@ -145,7 +151,7 @@ def test_check_mode_detects_an_edited_exercise(tmp_path, capsys):
 
 
 def test_the_master_is_titled_solutions_and_its_exercise_exercises():
-    from coursepkg.exercises import make_exercise
+    from coursepkg.course.exercises import make_exercise
     master = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Solutions: Topic\n\nText")])
     exercise = make_exercise(master, "ch99", "solutions/99_topic.ipynb")
     assert exercise.cells[0].source == "# Exercises: Topic\n\nText"

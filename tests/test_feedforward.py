@@ -5,14 +5,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coursepkg import activations
-from coursepkg.activations import relu, sigmoid, softmax
-from coursepkg.datasets import logic_gate
-from coursepkg.examples import xor_forward, xor_network
-from coursepkg.feedforward import (Cache, collapse_linear, count_multiply_adds,
-                                   count_parameters, forward, forward_pass)
-from coursepkg.layers import dense
-from coursepkg.mlp import MLPClassifier, MLPRegressor
+from coursepkg.data import logic_gate
+from coursepkg.lessons.examples import xor_forward, xor_network
+from coursepkg.models.mlp import MLPClassifier, MLPRegressor
+from coursepkg.nn import activations
+from coursepkg.nn.activations import relu, sigmoid, softmax
+from coursepkg.nn.feedforward import (
+    Cache,
+    collapse_linear,
+    count_multiply_adds,
+    count_parameters,
+    forward,
+    forward_pass,
+)
+from coursepkg.nn.layers import dense
 
 
 def random_network(rng, sizes, dtype=np.float64):

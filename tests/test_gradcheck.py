@@ -1,9 +1,9 @@
-"""Tests of coursepkg.gradcheck on functions whose gradients are known in closed form."""
+"""Tests of coursepkg.nn.gradcheck on functions whose gradients are known in closed form."""
 
 import numpy as np
 import pytest
 
-from coursepkg.gradcheck import numerical_gradient, relative_error
+from coursepkg.nn.gradcheck import numerical_gradient, relative_error
 
 
 def test_numerical_gradient_of_a_quadratic_form():

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-from coursepkg import grading
-from coursepkg.__main__ import main as coursepkg_main
-from coursepkg.checks import ch01, chapter_module
 from optional_tools import HAS_TENSORFLOW, imports_tensorflow, notebook_param
+
+from coursepkg.__main__ import main as coursepkg_main
+from coursepkg.course import grading
+from coursepkg.course.checks import ch01, chapter_module
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
@@ -57,12 +57,12 @@ def tampered_blank():
         question = CHECK_CALL.match(nb.cells[index].source)[1]
         nb.cells[index].source = f'print("{question}: full marks - correct")'
     nb.cells.append(nbformat.v4.new_code_cell(
-        "import coursepkg.checks\n"
-        "from coursepkg.checks import CheckResult\n"
+        "import coursepkg.course.checks\n"
+        "from coursepkg.course.checks import CheckResult\n"
         "for name, q in ch01.QUESTIONS.items():\n"
         "    q.body = lambda check, answer: None\n"
         "ch01.q1 = lambda answer: print('q1: 3/3')\n"
-        "coursepkg.checks.grade_question = lambda c, q, ns: CheckResult(q, 99, 99, 'ok')"))
+        "coursepkg.course.checks.grade_question = lambda c, q, ns: CheckResult(q, 99, 99, 'ok')"))
     return nb
 
 

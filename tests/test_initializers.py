@@ -1,9 +1,9 @@
-"""Tests of coursepkg.initializers: shapes, ranges, variances, seeding, the zeros warning."""
+"""Tests of coursepkg.nn.initializers: shapes, ranges, variances, seeding, the zeros warning."""
 
 import numpy as np
 import pytest
 
-from coursepkg import initializers as init
+from coursepkg.nn import initializers as init
 
 RANDOM = ["uniform", "lecun_uniform", "glorot_uniform", "glorot_normal", "he_normal"]
 

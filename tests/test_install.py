@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from optional_tools import needs_tensorflow
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,6 +92,7 @@ def requirement_closure(requirements):
     """The distributions that installing ``requirements`` brings in, read from the metadata
     of the installed ones, and the names of those that are not installed here."""
     from importlib.metadata import PackageNotFoundError, requires
+
     from packaging.requirements import Requirement
     from packaging.utils import canonicalize_name
 

@@ -1,4 +1,4 @@
-"""from_sklearn copies a fitted scikit-learn MLP into coursepkg.mlp with the same predictions."""
+"""from_sklearn copies a fitted scikit-learn MLP into coursepkg.models.mlp with the same predictions."""
 
 import warnings
 
@@ -9,8 +9,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier as SkMLPClassifier
 from sklearn.neural_network import MLPRegressor as SkMLPRegressor
 
-from coursepkg import mlp
-from coursepkg.interop import from_sklearn
+from coursepkg.models import mlp
+from coursepkg.models.transfer import from_sklearn
 
 
 def _fit(estimator, X, y):

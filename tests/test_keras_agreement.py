@@ -6,14 +6,13 @@ os.environ.update(TF_CPP_MIN_LOG_LEVEL="3", TF_ENABLE_ONEDNN_OPTS="0")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-
 from optional_tools import TENSORFLOW_REASON  # noqa: E402
 
 # Imported once for the whole module: about 5 s.
 tf = pytest.importorskip("tensorflow", reason=TENSORFLOW_REASON)
 keras = pytest.importorskip("keras", reason=TENSORFLOW_REASON)
 
-from coursepkg.mlp import MLPClassifier, MLPRegressor  # noqa: E402
+from coursepkg.models.mlp import MLPClassifier, MLPRegressor  # noqa: E402
 
 HIDDEN = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu"]
 

@@ -1,4 +1,4 @@
-"""Tests of coursepkg.linear against closed forms, scikit-learn, and the logic gates."""
+"""Tests of coursepkg.models.linear against closed forms, scikit-learn, and the logic gates."""
 
 import warnings
 
@@ -11,8 +11,8 @@ from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 from sklearn.linear_model import Ridge
 from sklearn.preprocessing import StandardScaler
 
-from coursepkg.datasets import logic_gate
-from coursepkg.linear import Adaline, LinearRegression, LogisticRegression, Perceptron
+from coursepkg.data import logic_gate
+from coursepkg.models.linear import Adaline, LinearRegression, LogisticRegression, Perceptron
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +119,7 @@ def test_logistic_regression_learns_and_matches_sklearn(cancer, batch_size):
 
 
 def test_logistic_regression_gradient_matches_finite_differences(cancer):
-    from coursepkg.gradcheck import numerical_gradient, relative_error
+    from coursepkg.nn.gradcheck import numerical_gradient, relative_error
     X, y = cancer[0][:40, :4], cancer[1][:40].astype(float)
     model = LogisticRegression(alpha=0.5, epochs=1).fit(X, y)
     w = model.coef_.copy()

@@ -1,4 +1,4 @@
-"""Tests of coursepkg.losses: values, gradients (finite differences), clipping, errors."""
+"""Tests of coursepkg.nn.losses: values, gradients (finite differences), clipping, errors."""
 
 import warnings
 
@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from sklearn.metrics import log_loss, mean_squared_error
 
-from coursepkg import losses
-from coursepkg.activations import sigmoid, softmax
-from coursepkg.gradcheck import numerical_gradient, relative_error
-from coursepkg.preprocessing import one_hot
+from coursepkg.nn import losses
+from coursepkg.nn.activations import sigmoid, softmax
+from coursepkg.nn.gradcheck import numerical_gradient, relative_error
+from coursepkg.nn.preprocessing import one_hot
 
 rng = np.random.default_rng(0)
 LABELS = np.array([0, 2, 1, 2, 0])

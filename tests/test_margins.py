@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from coursepkg import margins
-from coursepkg.linear import Perceptron
+from coursepkg.lessons import margins
+from coursepkg.models.linear import Perceptron
 
 
 def separable(seed, n_samples=40, n_features=2, gap=0.1):

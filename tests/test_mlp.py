@@ -1,4 +1,4 @@
-"""Tests of coursepkg.mlp: gradients, learning, options, and clear errors on bad input."""
+"""Tests of coursepkg.models.mlp: gradients, learning, options, and clear errors on bad input."""
 
 import warnings
 
@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 from sklearn.datasets import load_iris, make_regression
 from sklearn.exceptions import NotFittedError
 
-from coursepkg.datasets import logic_gate
-from coursepkg.gradcheck import check_gradients
-from coursepkg.mlp import MLPClassifier, MLPRegressor, TrainingDivergedError
-from coursepkg.optimizers import SGD
+from coursepkg.data import logic_gate
+from coursepkg.models.mlp import MLPClassifier, MLPRegressor, TrainingDivergedError
+from coursepkg.nn.gradcheck import check_gradients
+from coursepkg.nn.optimizers import SGD
 
 HIDDEN = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu"]
 
@@ -204,7 +204,7 @@ def test_tanh_regressor_fits_a_quadratic_with_an_offset(seed):
     """Targets of mean 5.6: from an output bias of 0, tanh networks stalled at R^2 0.33."""
     from sklearn.model_selection import train_test_split
 
-    from coursepkg.datasets import make_quadratic_regression
+    from coursepkg.data import make_quadratic_regression
     X, y = make_quadratic_regression(600, noise=0.1, random_state=0)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=0)
     model = MLPRegressor((32,), activation="tanh", learning_rate=0.01, epochs=300,

@@ -7,8 +7,8 @@ Marked ``mnist`` (select it with ``-m mnist``). It always runs: the data root co
 import numpy as np
 import pytest
 
-from coursepkg.datasets import load_mnist
-from coursepkg.mlp import MLPClassifier
+from coursepkg.data import load_mnist
+from coursepkg.models.mlp import MLPClassifier
 
 
 @pytest.mark.mnist

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from coursepkg import threshold_logic
-from coursepkg.datasets import logic_gate
-from coursepkg.neurons import rbf_unit, threshold_unit
+from coursepkg.data import logic_gate
+from coursepkg.lessons import threshold_logic
+from coursepkg.lessons.neurons import rbf_unit, threshold_unit
 
 
 @pytest.mark.parametrize("gate, weights, threshold", [

@@ -3,7 +3,7 @@
 - every code line is at most 88 characters, so no code block of the HTML book scrolls
   sideways;
 - every line of a text output (stream, ``text/plain``) is at most 88 characters too; a check
-  prints its result wrapped (:func:`coursepkg.checks.wrap_message`);
+  prints its result wrapped (:func:`coursepkg.course.checks.wrap_message`);
 - every figure (a code cell with an image output) carries a short description in the cell
   metadata, ``{"mystnb": {"image": {"alt": "..."}}}``, which myst-nb writes as the ``alt``
   text of the ``<img>`` (without it the alt text is the image's file name).
@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from coursepkg.checks import QuestionSet, wrap_message
+from coursepkg.course.checks import QuestionSet, wrap_message
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIRS = ("book", "exercises", "solutions")

@@ -1,6 +1,7 @@
 """The generated setup cell: installs coursepkg on Colab and nowhere else."""
 
 import sys
+
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
@@ -13,7 +14,7 @@ import pytest
 import yaml
 
 import coursepkg
-from coursepkg import notebook
+from coursepkg.course import notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED_COMMAND = [sys.executable, "-m", "pip", "install", "--quiet",

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 import yaml
 
-from coursepkg.notebook import expected_setup_cell, first_code_cell, is_hidden
+from coursepkg.course.notebook import expected_setup_cell, first_code_cell, is_hidden
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIRS = ("book", "exercises", "solutions")
@@ -76,7 +76,7 @@ def test_starts_with_the_setup_cell(path):
     cell = first_code_cell(nb)
     assert cell.source == expected_setup_cell(nb) and is_hidden(cell), (
         f"{path.name}: the first code cell is not the generated setup cell, tagged to be "
-        f"hidden; run  python -m coursepkg.notebook {path.relative_to(ROOT)}")
+        f"hidden; run  python -m coursepkg.course.notebook {path.relative_to(ROOT)}")
 
 
 def test_every_page_is_in_the_table_of_contents():

@@ -1,4 +1,4 @@
-"""Tests of coursepkg.optimizers against updates computed by hand from each formula.
+"""Tests of coursepkg.nn.optimizers against updates computed by hand from each formula.
 
 Every hand computation starts at p = 1 and applies the gradients 0.5, -1.0, 2.0 in turn.
 """
@@ -6,7 +6,7 @@ Every hand computation starts at p = 1 and applies the gradients 0.5, -1.0, 2.0 
 import numpy as np
 import pytest
 
-from coursepkg import optimizers as opt
+from coursepkg.nn import optimizers as opt
 
 GRADS = [0.5, -1.0, 2.0]
 

@@ -19,7 +19,6 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
-
 from test_notebooks_stored import toc_files
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""Tests of coursepkg.plotting: what is drawn, where, and which inputs are refused."""
+"""Tests of coursepkg.lessons.plotting: what is drawn, where, and which inputs are refused."""
 
 import matplotlib
 
@@ -9,8 +9,14 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.patches import FancyBboxPatch, Rectangle  # noqa: E402
 
-from coursepkg.plotting import (  # noqa: E402
-    STRETCHED_COLOR, broadcast_mask, draw_array, plot_arrays, plot_broadcast, plot_timings)
+from coursepkg.lessons.plotting import (  # noqa: E402
+    STRETCHED_COLOR,
+    broadcast_mask,
+    draw_array,
+    plot_arrays,
+    plot_broadcast,
+    plot_timings,
+)
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from coursepkg.preprocessing import scale_pixels
+from coursepkg.nn.preprocessing import scale_pixels
 
 
 def test_scale_pixels_maps_0_255_to_0_1_in_float32():

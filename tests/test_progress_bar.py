@@ -22,7 +22,7 @@ raise ImportError("stand-in for ipywidgets: not installed")
 FIT = '''\
 import sys
 import numpy as np
-from coursepkg.mlp import MLPClassifier
+from coursepkg.models.mlp import MLPClassifier
 
 X = np.random.default_rng(0).normal(size=(40, 3))
 y = (X[:, 0] > 0).astype(int)

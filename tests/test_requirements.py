@@ -31,8 +31,15 @@ LOWEST_ENVIRONMENT = {"python_version": "3.10", "python_full_version": "3.10.13"
 
 def direct_requirements(extras=("keras", "test")):
     """The package's dependencies and those of ``extras`` that apply on the lowest row."""
-    listed = PROJECT["dependencies"] + [r for extra in extras
-                                        for r in PROJECT["optional-dependencies"][extra]]
+    listed = list(PROJECT["dependencies"])
+    pending = list(extras)
+    while pending:  # an extra may name others, as in "coursepkg[course]"
+        for line in PROJECT["optional-dependencies"][pending.pop()]:
+            requirement = Requirement(line)
+            if canonicalize_name(requirement.name) == "coursepkg":
+                pending += sorted(requirement.extras)
+            else:
+                listed.append(line)
     requirements = [Requirement(r) for r in listed]
     return [r for r in requirements
             if r.marker is None or r.marker.evaluate(LOWEST_ENVIRONMENT)]

@@ -13,8 +13,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from coursepkg.linear import Adaline, LinearRegression, LogisticRegression, Perceptron
-from coursepkg.mlp import MLPClassifier, MLPRegressor
+from coursepkg.models.linear import Adaline, LinearRegression, LogisticRegression, Perceptron
+from coursepkg.models.mlp import MLPClassifier, MLPRegressor
 
 SK_ACTIVATIONS = {"identity": "identity", "logistic": "sigmoid", "tanh": "tanh", "relu": "relu"}
 

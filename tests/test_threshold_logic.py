@@ -5,8 +5,8 @@ import itertools
 import numpy as np
 import pytest
 
-from coursepkg import threshold_logic as tl
-from coursepkg.datasets import logic_gate
+from coursepkg.data import logic_gate
+from coursepkg.lessons import threshold_logic as tl
 
 
 @pytest.mark.parametrize("gate, name", [(tl.nand, "NAND"), (tl.and_, "AND"), (tl.or_, "OR"),

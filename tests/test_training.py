@@ -1,13 +1,13 @@
-"""Tests of coursepkg.training: deep-network statistics, test surfaces, optimizer paths, dead units."""
+"""Tests of coursepkg.lessons.training: deep-network statistics, test surfaces, optimizer paths, dead units."""
 
 import numpy as np
 import pytest
 
-from coursepkg import training
-from coursepkg.datasets import load_digits
-from coursepkg.gradcheck import numerical_gradient
-from coursepkg.mlp import MLPClassifier
-from coursepkg.optimizers import SGD, Adam
+from coursepkg.data import load_digits
+from coursepkg.lessons import training
+from coursepkg.models.mlp import MLPClassifier
+from coursepkg.nn.gradcheck import numerical_gradient
+from coursepkg.nn.optimizers import SGD, Adam
 
 
 def test_layer_statistics_shapes_and_reproducibility():

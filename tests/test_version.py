@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 import coursepkg
-from coursepkg import notebook
+from coursepkg.course import notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 VERSION = coursepkg.__version__
@@ -57,7 +57,7 @@ def test_setup_cell_installs_the_tag_of_this_version(path):
     tags = re.findall(r"git\+" + re.escape(notebook.REPOSITORY_URL) + r"@([^\"'\s]+)",
                       cell.source)
     assert tags == [f"v{VERSION}"], (
-        f"{path.name} installs {tags}, not v{VERSION}: run python -m coursepkg.notebook "
+        f"{path.name} installs {tags}, not v{VERSION}: run python -m coursepkg.course.notebook "
         "book/*.ipynb exercises/*.ipynb solutions/*.ipynb")
 
 

@@ -106,7 +106,7 @@ def test_test_job_runs_exactly_the_readme_test_command():
 def test_test_job_caches_mnist_and_installs_the_browser_as_ci_does():
     job = load("test.yml")["jobs"]["test"]
     cache = action(job, "actions/cache")["with"]
-    assert cache["path"] == "~/.cache/coursepkg"  # coursepkg.datasets' default folder
+    assert cache["path"] == "~/.cache/coursepkg"  # coursepkg.data' default folder
     assert "hashFiles('coursepkg/datasets.py')" in cache["key"]
     browser = "\n".join(runs(job)[:-1])
     assert "apt-get install" in browser and "chromium" in browser
@@ -260,6 +260,7 @@ def release_step(name: str) -> str:
 @pytest.mark.parametrize("tag_matches", [True, False])
 def test_release_tag_check_runs(tmp_path, tag_matches):
     import subprocess
+
     import coursepkg
     tag = f"v{coursepkg.__version__}" if tag_matches else f"v{coursepkg.__version__}.post9"
     env_file = tmp_path / "github_env"

@@ -6,8 +6,8 @@ it, so every arrow points to the right, and nodes of a column are stacked vertic
 
 from __future__ import annotations
 
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
 
 from .topo import topological_order
 

@@ -1,0 +1,326 @@
+"""In-notebook exercise checks, one module per chapter.
+
+Usage in an exercise notebook::
+
+    from coursepkg.course.checks import ch01
+    ch01.q1(dense)        # prints one line, e.g. "q1 dense layer X @ W + b: 3/3 - correct"
+
+A check calls the reader's answer on several inputs (random ones and edge cases) and compares
+the results with the reference implementation in ``coursepkg``. It prints ONE result (the
+question, the points earned out of the points available, and on failure the input that failed,
+expected vs got, and a hint), wrapped at 88 characters with the continuation lines indented,
+and returns a :class:`CheckResult` whose ``message`` is that result on one line.
+
+A wrong or unfinished answer never raises: ``None``, ``...``, a function that raises, returns
+the wrong shape or the wrong type all give a failure line. Only errors raised while *calling or
+converting the answer* are caught; an error inside the check's own code (the reference, the
+input generation) propagates, so a bug in a check cannot hide behind a "0 points" line.
+
+Writing a question (see ``ch01.py``)::
+
+    QUESTIONS = QuestionSet("ch01")
+
+    @QUESTIONS.question("q1", title="dense layer", answer_name="dense", hint="...")
+    def q1(check, dense):
+        with check.case("5 samples, 4 -> 3", points=1):
+            X, W, b = ...
+            check.same_array(check.call(dense, X, W, b), reference(X, W, b))
+
+``QUESTIONS`` is what :mod:`coursepkg.course.grading` uses to grade a submitted notebook: for each
+question it looks up ``answer_name`` among the objects the notebook defined.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import numbers
+import sys
+import textwrap
+import warnings
+from dataclasses import asdict, dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from coursepkg.course.chapters import is_chapter_id
+
+__all__ = ["CheckResult", "Check", "Question", "QuestionSet", "StudentError", "NOT_DEFINED",
+           "chapter_module", "grade_question", "describe", "missing_answer", "wrap_message"]
+
+#: Longest "expected ... got ..." fragment kept in a check line.
+_MAX_SHOWN = 60
+#: Width of the printed check line (the book's code and output width) and the indent of its
+#: continuation lines.
+_PRINT_WIDTH = 88
+_PRINT_INDENT = "    "
+
+
+class _NotDefined:
+    """Stands for an answer the notebook never defined (used by the grader)."""
+
+    def __repr__(self) -> str:
+        return "<not defined>"
+
+
+NOT_DEFINED = _NotDefined()
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Outcome of one check: what the grader records and the line the reader sees."""
+
+    question: str
+    points: float
+    max_points: float
+    message: str
+
+    @property
+    def passed(self) -> bool:
+        return self.points == self.max_points
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        return self.message
+
+    # The check already printed its line; displaying the returned object as well would show
+    # it twice when a check call is the last line of a cell.
+    def _ipython_display_(self) -> None:
+        pass
+
+
+class StudentError(Exception):
+    """The answer misbehaved on one case; the message says how (shown to the reader)."""
+
+
+def describe(value: Any) -> str:
+    """A one-line, length-limited description of ``value`` for a check line."""
+    if isinstance(value, np.ndarray):
+        if value.size <= 6:
+            text = np.array2string(value, precision=4, separator=", ").replace("\n", "")
+        else:
+            text = f"array of shape {value.shape}"
+        text = f"{text} ({value.dtype})"
+    else:
+        try:
+            text = repr(value)
+        except Exception:  # the reader's object may have a broken __repr__
+            text = f"<{type(value).__name__} object>"
+    text = " ".join(text.split())
+    return text if len(text) <= _MAX_SHOWN else text[:_MAX_SHOWN - 3] + "..."
+
+
+def wrap_message(message: str, width: int = _PRINT_WIDTH) -> str:
+    """``message`` as printed: lines of at most ``width`` characters, the continuation lines
+    indented, so a long failure line stays on the page. The first line starts with the
+    question and its points ("q1 dense layer: 0/3 - ...")."""
+    return textwrap.fill(message, width=width, subsequent_indent=_PRINT_INDENT,
+                         break_long_words=True, break_on_hyphens=False)
+
+
+def missing_answer(answer: Any, name: str) -> str | None:
+    """Why ``answer`` is not an answer yet, or ``None`` when it is one."""
+    if answer is NOT_DEFINED:
+        return f"`{name}` is not defined"
+    if answer is None or answer is Ellipsis:
+        return f"no answer yet (`{name}` is {answer!r}); replace the placeholder"
+    return None
+
+
+class Check:
+    """Runs the cases of one question against an answer and builds the result line.
+
+    Parameters
+    ----------
+    question : str
+        Short name, e.g. ``"q1"``.
+    title : str
+        What the question is about, shown in the line.
+    answer_name : str
+        Name of the answer in the notebook (used in messages).
+    hint : str
+        Shown when a case fails.
+    """
+
+    def __init__(self, question: str, title: str, answer_name: str, hint: str):
+        self.question = question
+        self.title = title
+        self.answer_name = answer_name
+        self.hint = hint
+        self.points = 0.0
+        self.max_points = 0.0
+        self.failures: list[tuple[str, str]] = []
+
+    @contextlib.contextmanager
+    def case(self, label: str, points: float = 1):
+        """Score one case: its points are earned unless the body raises :class:`StudentError`."""
+        self.max_points += points
+        try:
+            yield
+        except StudentError as failure:
+            self.failures.append((label, str(failure)))
+        else:
+            self.points += points
+
+    def call(self, function: Any, *args: Any) -> Any:
+        """Call the reader's ``function(*args)`` on copies of ``args``.
+
+        Any exception raised by the call (including ``TypeError`` when ``function`` is not
+        callable) becomes a :class:`StudentError`. NumPy floating-point warnings are silenced:
+        the comparison reports their effect (inf or nan) instead.
+        """
+        missing = missing_answer(function, self.answer_name)
+        if missing:
+            raise StudentError(missing)
+        if not callable(function):
+            raise StudentError(f"`{self.answer_name}` should be a function, got "
+                               f"{describe(function)}")
+        args = tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+        try:
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return function(*args)
+        except (Exception, SystemExit) as error:  # not KeyboardInterrupt: timeouts need it
+            raise StudentError(f"raised {type(error).__name__}: {describe(str(error))}") from None
+
+    def same_array(self, got: Any, expected: np.ndarray, *, check_dtype: bool = False,
+                   rtol: float | None = None, atol: float | None = None) -> None:
+        """Require ``got`` to be an array equal to ``expected`` within a tolerance.
+
+        The tolerance defaults to ``rtol=1e-4, atol=1e-6`` for float32 and
+        ``rtol=1e-6, atol=1e-9`` otherwise. With ``check_dtype`` the dtype must match too.
+        """
+        expected = np.asarray(expected)
+        if got is None:
+            raise StudentError("returned None (is the function finished?)")
+        if not isinstance(got, np.ndarray):
+            raise StudentError(f"expected a NumPy array, got {type(got).__name__} "
+                               f"{describe(got)}")
+        if got.shape != expected.shape:
+            raise StudentError(f"expected shape {expected.shape}, got {got.shape}")
+        if check_dtype and got.dtype != expected.dtype:
+            raise StudentError(f"expected dtype {expected.dtype}, got {got.dtype}")
+        if np.iscomplexobj(got):
+            raise StudentError(f"expected real numbers, got dtype {got.dtype}")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                values = got.astype(np.float64) if got.dtype != np.float64 else got
+        except (TypeError, ValueError) as error:
+            raise StudentError(f"got an array of {got.dtype} that is not numeric: "
+                               f"{describe(str(error))}") from None
+        single = np.float32 in (expected.dtype, got.dtype)
+        rtol = (1e-4 if single else 1e-6) if rtol is None else rtol
+        atol = (1e-6 if single else 1e-9) if atol is None else atol
+        reference = expected.astype(np.float64)
+        close = np.isclose(values, reference, rtol=rtol, atol=atol)
+        if not close.all():
+            where = tuple(int(i) for i in np.argwhere(~close)[0])
+            at = f"[{', '.join(map(str, where))}]" if where else ""
+            raise StudentError(f"at {at or 'the value'} expected {reference[where]:.6g}, "
+                               f"got {values[where]:.6g}"
+                               + ("" if np.isfinite(values[where]) else " (overflow?)"))
+
+    def same_number(self, got: Any, expected: float, *, rtol: float = 1e-2) -> None:
+        """Require ``got`` to be a real number within ``rtol`` (relative) of ``expected``."""
+        missing = missing_answer(got, self.answer_name)
+        if missing:
+            raise StudentError(missing)
+        if isinstance(got, np.ndarray) and got.ndim == 0:
+            got = got[()]
+        if isinstance(got, (bool, np.bool_)) or not isinstance(got, numbers.Real):
+            raise StudentError(f"expected a number, got {type(got).__name__} {describe(got)}")
+        got = float(got)
+        if not np.isfinite(got):
+            raise StudentError(f"expected a finite number, got {got}")
+        if not np.isclose(got, expected, rtol=rtol, atol=0):
+            # The expected value is not shown: it is the answer.
+            direction = "too large" if got > expected else "too small"
+            raise StudentError(f"{got:.6g} is {direction} (tolerance {rtol:.0%})")
+
+    def same_choice(self, got: Any, expected: str, choices: str) -> None:
+        """Require the multiple-choice answer ``got`` (one letter of ``choices``)."""
+        missing = missing_answer(got, self.answer_name)
+        if missing:
+            raise StudentError(missing)
+        if not isinstance(got, str) or got.strip().lower() not in choices:
+            raise StudentError(f"answer with one letter among {', '.join(choices)} as a "
+                               f"string, got {describe(got)}")
+        if got.strip().lower() != expected:
+            raise StudentError(f"{got.strip().lower()!r} is not the right choice")
+
+    def result(self) -> CheckResult:
+        """The result of the cases run so far, with its one-line message."""
+        head = f"{self.question} {self.title}: {self.points:g}/{self.max_points:g}"
+        if not self.failures:
+            return CheckResult(self.question, self.points, self.max_points,
+                               f"{head} - correct")
+        label, why = self.failures[0]
+        # An unfinished answer fails every case the same way: say it once.
+        more = 0 if len({w for _, w in self.failures}) == 1 else len(self.failures) - 1
+        others = f" (+{more} more failed case{'s' if more > 1 else ''})" if more else ""
+        message = f"{head} - case '{label}': {why}{others}. Hint: {self.hint}"
+        return CheckResult(self.question, self.points, self.max_points, message)
+
+
+@dataclass
+class Question:
+    """One graded question: the check body and the name of the answer it grades."""
+
+    name: str
+    title: str
+    answer_name: str
+    hint: str
+    body: Callable[[Check, Any], None]
+
+    def run(self, answer: Any) -> CheckResult:
+        """Check ``answer`` and return the result without printing."""
+        check = Check(self.name, self.title, self.answer_name, self.hint)
+        self.body(check, answer)
+        return check.result()
+
+    def __call__(self, answer: Any) -> CheckResult:
+        """Check ``answer``, print the result (wrapped at 88 characters) and return it."""
+        result = self.run(answer)
+        # One write: one stream output in the notebook.
+        sys.stdout.write(wrap_message(result.message) + "\n")
+        return result
+
+
+class QuestionSet(dict):
+    """The questions of one chapter, in order, keyed by name (``"q1"``, ...)."""
+
+    def __init__(self, chapter: str):
+        super().__init__()
+        self.chapter = chapter
+
+    def question(self, name: str, *, title: str, answer_name: str, hint: str):
+        """Decorator registering ``body(check, answer)`` as question ``name``."""
+        def register(body: Callable[[Check, Any], None]) -> Question:
+            if name in self:
+                raise ValueError(f"question {name!r} is defined twice in {self.chapter}")
+            question = Question(name, title, answer_name, hint, body)
+            question.__doc__ = body.__doc__
+            self[name] = question
+            return question
+        return register
+
+
+def chapter_module(chapter: str):
+    """Import ``coursepkg.course.checks.<chapter>``; ``ValueError`` for an unknown chapter."""
+    if not is_chapter_id(chapter):
+        raise ValueError(f"not a chapter name: {chapter!r} (expected e.g. 'ch01')")
+    try:
+        return importlib.import_module(f"{__name__}.{chapter}")
+    except ModuleNotFoundError as error:
+        if error.name != f"{__name__}.{chapter}":
+            raise
+        raise ValueError(f"no checks for chapter {chapter!r}") from None
+
+
+def grade_question(chapter: str, question: str, namespace: dict) -> CheckResult:
+    """Grade ``question`` of ``chapter`` on the answer found in ``namespace`` (no printing)."""
+    q = chapter_module(chapter).QUESTIONS[question]
+    return q.run(namespace.get(q.answer_name, NOT_DEFINED))

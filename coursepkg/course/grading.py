@@ -1,0 +1,350 @@
+"""Score a folder of submitted exercise notebooks: ``coursepkg grade SUBMISSIONS... --out FILE``.
+
+For each notebook the grader
+
+1. reads it (a file that is not a notebook gets a row saying so) and finds its chapter: the
+   ``coursepkg.chapter`` metadata written by :mod:`coursepkg.course.exercises`, else the
+   ``from coursepkg.course.checks import chNN`` line, else a file name starting with ``NN_``;
+2. executes a copy of it with nbclient in a fresh kernel, in a temporary directory, with a
+   per-cell timeout and ``allow_errors`` (a cell that raises does not stop later cells, a cell
+   that loops forever is interrupted, a kernel that dies or stays stuck is restarted and the
+   notebook re-run without the offending cell);
+3. runs every question of the chapter (``coursepkg.course.checks.chNN.QUESTIONS``) *itself*, in that
+   kernel, on the object the notebook defined under the question's ``answer_name``. Before
+   that it drops every ``coursepkg`` module from ``sys.modules`` and imports the checks
+   afresh, so a notebook that edits, deletes or redefines its check cells (or ``ch01.q1``)
+   changes nothing. Printed text is never read: results come back as a display output of a
+   private MIME type, tagged with a random token chosen after the notebook ran.
+
+The submission file is only read, never written. One row per notebook and question:
+``notebook, question, points, max_points, message``; a summary line gives the mean points of
+each question.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import csv
+import io
+import json
+import logging
+import secrets
+import subprocess
+import sys
+import tempfile
+import warnings
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import nbformat
+from jupyter_client.kernelspec import NATIVE_KERNEL_NAME
+from nbclient import NotebookClient
+from nbclient.exceptions import DeadKernelError
+from tqdm import tqdm
+
+from coursepkg.course.chapters import chapter_of_notebook
+from coursepkg.course.checks import chapter_module
+
+__all__ = ["Row", "find_notebooks", "detect_chapter", "grade_notebook", "grade", "summary",
+           "write_rows", "main"]
+
+FIELDS = ("notebook", "question", "points", "max_points", "message")
+RESULT_MIME = "application/vnd.coursepkg.grade+json"
+#: Execute reply nbclient reports when a cell exceeds its timeout (after interrupting it).
+_TIMEOUT_ENAME = "CellTimeout"
+#: How long a kernel may take to answer a trivial cell after an interrupt.
+_PROBE_TIMEOUT = 5
+#: A notebook whose kernel dies or hangs this many times is given up.
+_MAX_KERNEL_STARTS = 3
+
+_QUIET = logging.getLogger("coursepkg.course.grading.kernel")
+_QUIET.addHandler(logging.NullHandler())
+_QUIET.propagate = False
+
+_GRADING_CODE = """\
+def _coursepkg_grade():
+    import sys
+    for name in [n for n in sys.modules if n == "coursepkg" or n.startswith("coursepkg.")]:
+        del sys.modules[name]
+    from IPython import get_ipython
+    from IPython.display import display
+    from coursepkg.course.checks import grade_question
+    result = grade_question({chapter!r}, {question!r}, get_ipython().user_ns)
+    display({{{mime!r}: {{**result.as_dict(), "token": {token!r}}}}}, raw=True)
+_coursepkg_grade()
+del _coursepkg_grade
+"""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the score sheet."""
+
+    notebook: str
+    question: str
+    points: float
+    max_points: float
+    message: str
+
+
+def find_notebooks(paths) -> list[Path]:
+    """The ``.ipynb`` files among ``paths``, searching folders recursively (sorted, unique)."""
+    found = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*.ipynb")
+                            if ".ipynb_checkpoints" not in p.parts)
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise FileNotFoundError(f"no such file or folder: {path}")
+    return list(dict.fromkeys(found))
+
+
+def detect_chapter(nb, path) -> str | None:
+    """The chapter (``"ch01"``) of a notebook, or ``None`` when nothing tells; see
+    :func:`coursepkg.course.chapters.chapter_of_notebook`."""
+    return chapter_of_notebook(nb, path)
+
+
+def _read(path: Path):
+    """``(notebook, None)`` or ``(None, reason)``; the file is only read."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nb = nbformat.reads(text, as_version=4)
+        if not isinstance(nb.get("cells"), list):
+            raise ValueError("no list of cells")
+    except Exception as error:  # any unreadable file is reported, never fatal
+        reason = " ".join(str(error).split())[:120]
+        return None, f"not a valid notebook ({type(error).__name__}: {reason})"
+    return nb, None
+
+
+class _Kernel:
+    """One kernel running a copy of a notebook, able to run extra cells after it."""
+
+    def __init__(self, nb, cwd: str, timeout: int):
+        self.nb = copy.deepcopy(nb)
+        self.replies: dict[int, dict] = {}
+        self.client = NotebookClient(
+            self.nb, timeout=timeout, kernel_name=NATIVE_KERNEL_NAME, allow_errors=True,
+            interrupt_on_timeout=True, record_timing=False, log=_QUIET,
+            shutdown_kernel="immediate",
+            error_on_timeout={"ename": _TIMEOUT_ENAME, "evalue": f"{timeout} s",
+                              "traceback": []},
+            resources={"metadata": {"path": cwd}},
+            on_cell_executed=self._record_reply)
+
+    def _record_reply(self, cell, cell_index, execute_reply):
+        self.replies[cell_index] = (execute_reply or {}).get("content", {})
+
+    def start(self):
+        # The kernel's own log lines (stderr) are not the submission's output.
+        return self.client.setup_kernel(stderr=subprocess.DEVNULL)
+
+    def run(self, index: int) -> str:
+        """Run cell ``index``: ``"ok"``, ``"error"``, ``"timeout"`` or ``"dead"``."""
+        try:
+            self.client.execute_cell(self.nb.cells[index], index)
+        except DeadKernelError:
+            return "dead"
+        reply = self.replies.get(index, {})
+        if reply.get("status") != "error":
+            return "ok"
+        return "timeout" if reply.get("ename") == _TIMEOUT_ENAME else "error"
+
+    def run_extra(self, source: str) -> tuple[str, object]:
+        """Run ``source`` in a new cell appended to the copy; returns (status, cell)."""
+        self.nb.cells.append(nbformat.v4.new_code_cell(source))
+        status = self.run(len(self.nb.cells) - 1)
+        return status, self.nb.cells[-1]
+
+    def responsive(self) -> bool:
+        """Whether the kernel still answers after an interrupted cell."""
+        previous = self.client.timeout, self.client.iopub_timeout
+        self.client.timeout = self.client.iopub_timeout = _PROBE_TIMEOUT
+        try:
+            return self.run_extra("pass")[0] == "ok"
+        finally:
+            self.client.timeout, self.client.iopub_timeout = previous
+
+
+def _result_of(cell, token: str) -> dict | None:
+    for output in cell.get("outputs", []):
+        payload = output.get("data", {}).get(RESULT_MIME)
+        if isinstance(payload, dict) and payload.get("token") == token:
+            return payload
+    return None
+
+
+def _error_of(cell) -> str:
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            return f"{output.get('ename')}: {' '.join(str(output.get('evalue')).split())[:200]}"
+    return "no result"
+
+
+def _grade_in_kernels(nb, chapter: str, questions, timeout: int):
+    """Run the notebook and grade ``questions``; returns ({question: dict}, notes, bugs)."""
+    code_cells = [i for i, cell in enumerate(nb.cells)
+                  if cell.cell_type == "code" and cell.source.strip()]
+    skipped: set[int] = set()
+    results: dict[str, dict] = {}
+    internal_errors: list[str] = []
+    def cell(index):  # how a note names a cell: its number and first line
+        first = nb.cells[index].source.strip().splitlines()[0]
+        return f"cell {index + 1} ({first[:30] + '...' if len(first) > 30 else first})"
+
+    for _ in range(_MAX_KERNEL_STARTS):
+        notes: list[str] = [f"{cell(i)} was skipped: it killed or hung the kernel"
+                            for i in sorted(skipped)]
+        with tempfile.TemporaryDirectory(prefix="coursepkg-grade-") as cwd:
+            kernel = _Kernel(nb, cwd, timeout)
+            restart = False
+            with kernel.start():
+                for index in code_cells:
+                    if index in skipped:
+                        continue
+                    status = kernel.run(index)
+                    if status == "error":
+                        notes.append(f"{cell(index)} raised "
+                                     f"{kernel.replies[index].get('ename')}")
+                    elif status == "timeout":
+                        notes.append(f"{cell(index)} timed out after {timeout} s")
+                        if not kernel.responsive():
+                            skipped.add(index)
+                            restart = True
+                            break
+                    elif status == "dead":
+                        skipped.add(index)
+                        restart = True
+                        break
+                for name in questions:
+                    if restart or name in results:
+                        continue
+                    token = secrets.token_hex(16)
+                    status, grading_cell = kernel.run_extra(_GRADING_CODE.format(
+                        chapter=chapter, question=name, mime=RESULT_MIME, token=token))
+                    payload = _result_of(grading_cell, token)
+                    if payload is not None:
+                        results[name] = payload
+                    elif status in ("timeout", "dead"):
+                        results[name] = {"points": 0, "message": (
+                            f"checking the answer timed out after {timeout} s"
+                            if status == "timeout" else
+                            "the kernel died while checking the answer")}
+                        restart = status == "dead" or not kernel.responsive()
+                    else:
+                        error = _error_of(grading_cell)
+                        internal_errors.append(f"{chapter}.{name}: {error}")
+                        results[name] = {"points": 0,
+                                         "message": f"grader error: {error}"}
+        if not restart:
+            return results, notes, internal_errors
+    for name in questions:
+        results.setdefault(name, {"points": 0, "message": (
+            f"not graded: the kernel died or hung {_MAX_KERNEL_STARTS} times")})
+    return results, notes, internal_errors
+
+
+def grade_notebook(path, *, timeout: int = 60) -> tuple[list[Row], list[str]]:
+    """Rows of one notebook and the grader errors met (a non-empty list means a check bug)."""
+    path = Path(path)
+    nb, unreadable = _read(path)
+    chapter = detect_chapter(nb, path)
+    if chapter is None:
+        reason = unreadable or "cannot tell its chapter (no coursepkg metadata, no check " \
+                               "import, no NN_ file name)"
+        return [Row(str(path), "-", 0, 0, reason)], []
+    try:
+        questions = chapter_module(chapter).QUESTIONS
+    except ValueError as error:
+        return [Row(str(path), "-", 0, 0, unreadable or str(error))], []
+    max_points = {name: q.run(None).max_points for name, q in questions.items()}
+    if unreadable:
+        return [Row(str(path), f"{chapter}.{name}", 0, max_points[name], unreadable)
+                for name in questions], []
+    results, notes, internal_errors = _grade_in_kernels(nb, chapter, list(questions), timeout)
+    rows = []
+    for name in questions:
+        result = results[name]
+        message = result["message"]
+        if result["points"] < max_points[name] and notes:
+            message += f" [notebook: {'; '.join(notes[:3])}]"
+        rows.append(Row(str(path), f"{chapter}.{name}", result["points"], max_points[name],
+                        message))
+    return rows, internal_errors
+
+
+def grade(paths, *, timeout: int = 60, progress: bool | None = None
+          ) -> tuple[list[Row], list[str]]:
+    """Grade every notebook found in ``paths``; returns (rows, grader errors)."""
+    rows, errors = [], []
+    for path in tqdm(find_notebooks(paths), desc="grading", unit="notebook",
+                     disable=not progress if progress is not None else None, file=sys.stderr):
+        notebook_rows, notebook_errors = grade_notebook(path, timeout=timeout)
+        rows += notebook_rows
+        errors += notebook_errors
+    return rows, errors
+
+
+def summary(rows: list[Row]) -> str:
+    """One line: the mean points of each question over the notebooks graded."""
+    by_question: dict[str, list[Row]] = {}
+    for row in rows:
+        if row.question != "-":
+            by_question.setdefault(row.question, []).append(row)
+    notebooks = len({row.notebook for row in rows})
+    means = ", ".join(
+        f"{question} {sum(r.points for r in group) / len(group):.2f}/{group[0].max_points:g}"
+        for question, group in by_question.items())
+    return f"mean points per question over {notebooks} notebook(s): {means or 'none'}"
+
+
+def write_rows(rows: list[Row], file, fmt: str = "csv") -> None:
+    """Write ``rows`` to an open text file as CSV (with a header) or as a JSON list."""
+    if fmt == "json":
+        json.dump([asdict(row) for row in rows], file, indent=1)
+        file.write("\n")
+        return
+    writer = csv.DictWriter(file, fieldnames=FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**asdict(row), "points": f"{row.points:g}",
+                         "max_points": f"{row.max_points:g}"})
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="coursepkg grade",
+        description="Execute submitted exercise notebooks and score every question.")
+    parser.add_argument("submissions", nargs="+", type=Path,
+                        help="notebooks, or folders searched recursively for *.ipynb")
+    parser.add_argument("--out", default="-",
+                        help="file to write the scores to (default: standard output)")
+    parser.add_argument("--format", choices=("csv", "json"), default="csv")
+    parser.add_argument("--timeout", type=int, default=60,
+                        help="seconds a cell (or one question's check) may run (default 60)")
+    args = parser.parse_args(argv)
+    try:
+        rows, errors = grade(args.submissions, timeout=args.timeout)
+    except FileNotFoundError as error:
+        parser.error(str(error))
+    if args.out == "-":
+        buffer = io.StringIO()
+        write_rows(rows, buffer, args.format)
+        sys.stdout.write(buffer.getvalue())
+        report = sys.stderr
+    else:
+        with open(args.out, "w", newline="", encoding="utf-8") as file:
+            write_rows(rows, file, args.format)
+        report = sys.stdout
+        print(f"wrote {len(rows)} rows to {args.out}", file=report)
+    print(summary(rows), file=report)
+    for error in errors:
+        print(f"grader error (a bug in a check, not the submission's fault): {error}",
+              file=sys.stderr)
+    return 1 if errors else 0

@@ -1,0 +1,276 @@
+"""One network in three libraries: ``coursepkg``, scikit-learn and Keras.
+
+The three training functions build the same dense network (ReLU hidden layers, softmax
+output, cross-entropy, plain SGD, no L2 penalty) and time every epoch; their source is what
+the comparison chapter shows and counts. The weight helpers move ``(coefs, intercepts)``
+between the libraries, which store a dense layer the same way: ``X @ W + b`` with ``W`` of
+shape (fan_in, fan_out) and ``b`` of shape (fan_out,). TensorFlow is imported only by the
+functions that need it.
+
+Also here: :func:`mean_std` for accuracies over seeds, :func:`count_code_lines`, and a small
+problem on which a hand-engineered feature beats raw inputs (:func:`make_tones`,
+:func:`spectrum_features`).
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+import time
+from typing import Any, NamedTuple
+
+import numpy as np
+
+__all__ = ["TrainingRun", "train_coursepkg", "train_sklearn", "train_keras", "get_weights",
+           "set_weights", "keras_network", "keras_sgd_step", "mean_std", "count_code_lines",
+           "make_tones", "spectrum_features"]
+
+
+class TrainingRun(NamedTuple):
+    """A trained model and the wall-clock seconds of each of its epochs."""
+
+    #: The trained model (an estimator of coursepkg or scikit-learn, or a Keras model).
+    model: Any
+    #: list of float: Wall-clock seconds of each epoch, in order.
+    epoch_seconds: list
+
+
+def train_coursepkg(X, y, *, hidden=(128,), epochs=5, batch_size=128, learning_rate=0.1,
+                    seed=0):
+    """Train :class:`coursepkg.models.mlp.MLPClassifier` with plain SGD, timing every epoch.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features), float32
+    y : ndarray of shape (n_samples,), integer labels 0 .. n_classes - 1
+    hidden : tuple of int
+        Units of the hidden layers.
+    epochs, batch_size, learning_rate, seed
+        The shared hyper-parameters and the seed of the initial weights and shuffling.
+
+    Returns
+    -------
+    TrainingRun
+    """
+    from coursepkg.models.mlp import MLPClassifier
+
+    model = MLPClassifier(hidden, activation="relu", optimizer="sgd", alpha=0.0,
+                          learning_rate=learning_rate, batch_size=batch_size,
+                          random_state=seed)
+    seconds = []
+    for _ in range(epochs):
+        start = time.perf_counter()
+        model.partial_fit(X, y, classes=np.unique(y))  # one pass over the data
+        seconds.append(time.perf_counter() - start)
+    return TrainingRun(model, seconds)
+
+
+def train_sklearn(X, y, *, hidden=(128,), epochs=5, batch_size=128, learning_rate=0.1,
+                  seed=0):
+    """Train :class:`sklearn.neural_network.MLPClassifier` with plain SGD (no momentum).
+
+    Parameters and return value as :func:`train_coursepkg`.
+    """
+    from sklearn.neural_network import MLPClassifier
+
+    model = MLPClassifier(hidden, activation="relu", solver="sgd", alpha=0.0,
+                          momentum=0.0, learning_rate_init=learning_rate,
+                          batch_size=batch_size, random_state=seed)
+    seconds = []
+    for _ in range(epochs):
+        start = time.perf_counter()
+        model.partial_fit(X, y, classes=np.unique(y))  # one pass over the data
+        seconds.append(time.perf_counter() - start)
+    return TrainingRun(model, seconds)
+
+
+def train_keras(X, y, *, hidden=(128,), epochs=5, batch_size=128, learning_rate=0.1,
+                seed=0):
+    """Train a Keras ``Sequential`` network with plain SGD.
+
+    Parameters and return value as :func:`train_coursepkg`.
+    """
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    model = keras_network([X.shape[1], *hidden, len(np.unique(y))])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate),
+                  loss="sparse_categorical_crossentropy")
+
+    class EpochTimer(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            seconds.append(time.perf_counter() - self.start)
+
+    seconds = []
+    model.fit(X, y, epochs=epochs, batch_size=batch_size, verbose=0,
+              callbacks=[EpochTimer()])
+    return TrainingRun(model, seconds)
+
+
+def keras_network(layer_sizes, activation="relu"):
+    """A Keras ``Sequential`` of dense layers: ``activation`` hidden, softmax output.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        ``(n_features, n_hidden_1, ..., n_classes)``, at least 3 classes (softmax).
+    activation : str
+        A Keras activation name for the hidden layers.
+    """
+    import keras
+
+    sizes = [int(s) for s in layer_sizes]
+    if len(sizes) < 2 or min(sizes) < 1:
+        raise ValueError(f"layer_sizes must hold at least 2 positive sizes, got {layer_sizes!r}")
+    layers = [keras.Input(shape=(sizes[0],))]
+    layers += [keras.layers.Dense(units, activation=activation) for units in sizes[1:-1]]
+    layers.append(keras.layers.Dense(sizes[-1], activation="softmax"))
+    return keras.Sequential(layers)
+
+
+def _is_keras(model):
+    return hasattr(model, "get_weights") and hasattr(model, "trainable_variables")
+
+
+def get_weights(model):
+    """The dense layers of ``model``: two lists ``(coefs, intercepts)`` of NumPy copies.
+
+    ``model`` is a fitted ``coursepkg`` or scikit-learn MLP, or a Keras network of dense
+    layers; ``coefs[i]`` has shape (fan_in, fan_out) and ``intercepts[i]`` (fan_out,).
+    """
+    if _is_keras(model):
+        arrays = model.get_weights()
+        return [np.array(W) for W in arrays[0::2]], [np.array(b) for b in arrays[1::2]]
+    if not hasattr(model, "coefs_"):
+        raise ValueError(f"{type(model).__name__} is neither a fitted MLP "
+                         "nor a Keras network")
+    return [W.copy() for W in model.coefs_], [b.copy() for b in model.intercepts_]
+
+
+def set_weights(model, coefs, intercepts):
+    """Give ``model`` (as in :func:`get_weights`) copies of these weights, in its dtype.
+
+    Raises
+    ------
+    ValueError
+        If the number of layers or a shape differs from the model's.
+    """
+    old_coefs, old_intercepts = get_weights(model)
+    if len(coefs) != len(old_coefs) or len(intercepts) != len(old_intercepts):
+        raise ValueError(f"the model has {len(old_coefs)} layers, got {len(coefs)} "
+                         f"weight matrices and {len(intercepts)} bias vectors")
+    for new, old in zip([*coefs, *intercepts], [*old_coefs, *old_intercepts]):
+        if np.shape(new) != old.shape:
+            raise ValueError(f"expected an array of shape {old.shape}, "
+                             f"got {np.shape(new)}")
+    coefs = [np.array(W, dtype=old.dtype) for W, old in zip(coefs, old_coefs)]
+    intercepts = [np.array(b, dtype=old.dtype)
+                  for b, old in zip(intercepts, old_intercepts)]
+    if _is_keras(model):
+        model.set_weights([w for pair in zip(coefs, intercepts) for w in pair])
+    else:
+        model.coefs_, model.intercepts_ = coefs, intercepts
+    return model
+
+
+def keras_sgd_step(model, X, y, learning_rate):
+    """One plain SGD step of a Keras softmax network on the batch ``(X, y)``.
+
+    The loss is the mean cross-entropy of the batch (integer labels ``y``); the gradient
+    comes from ``tf.GradientTape`` and the update from ``keras.optimizers.SGD``. Returns
+    the loss before the step.
+    """
+    import keras
+    import tensorflow as tf
+
+    optimizer = keras.optimizers.SGD(learning_rate=learning_rate)
+    loss_fn = keras.losses.SparseCategoricalCrossentropy()
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(X, training=True))
+    gradients = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return float(loss)
+
+
+def mean_std(values):
+    """Mean and sample standard deviation (``ddof=1``) of repeated measurements.
+
+    Parameters
+    ----------
+    values : array-like of shape (n_repeats,), at least 2 finite values
+
+    Returns
+    -------
+    (float, float)
+    """
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 1 or len(values) < 2:
+        raise ValueError(f"need a 1-D sequence of at least 2 values, got shape {values.shape}")
+    if not np.all(np.isfinite(values)):
+        raise ValueError("the values must be finite")
+    return float(values.mean()), float(values.std(ddof=1))
+
+
+def count_code_lines(function):
+    """Lines of code of ``function``: its source without the docstring, comments and blank
+    lines (a comment after code on the same line keeps the line)."""
+    source = textwrap.dedent(inspect.getsource(function))
+    body = ast.parse(source).body[0]
+    docstring = set()
+    first = body.body[0] if body.body else None
+    if isinstance(first, ast.Expr) and isinstance(getattr(first, "value", None), ast.Constant) \
+            and isinstance(first.value.value, str):
+        docstring = set(range(first.lineno, first.end_lineno + 1))
+    lines = source.splitlines()
+    return sum(1 for number, line in enumerate(lines, start=1)
+               if number not in docstring and line.strip() and not line.strip().startswith("#"))
+
+
+def make_tones(n_samples, *, n_points=64, frequencies=(4, 6), noise=1.0, random_state=None):
+    """Noisy sine waves of two frequencies, each with a random phase.
+
+    Class ``k`` is a sine of ``frequencies[k]`` periods over ``n_points`` samples, shifted
+    by a uniformly random phase, plus Gaussian noise of standard deviation ``noise``. The
+    phase hides the class from any single input: a linear model on the raw samples cannot
+    separate the classes, while the magnitude of the spectrum (:func:`spectrum_features`)
+    ignores the phase.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_points)
+    y : ndarray of shape (n_samples,), labels 0 .. len(frequencies) - 1
+    """
+    if not isinstance(n_samples, (int, np.integer)) or n_samples < 1:
+        raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}")
+    if noise < 0:
+        raise ValueError(f"noise must be >= 0, got {noise!r}")
+    rng = np.random.default_rng(random_state)
+    y = rng.integers(0, len(frequencies), size=n_samples)
+    t = np.arange(n_points) / n_points
+    phase = rng.uniform(0, 2 * np.pi, size=(n_samples, 1))
+    X = np.sin(2 * np.pi * np.asarray(frequencies)[y][:, None] * t + phase)
+    return X + noise * rng.normal(size=X.shape), y
+
+
+def spectrum_features(X):
+    """Magnitude of the discrete Fourier transform of each row: a phase-free feature.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_points)
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_points // 2 + 1)
+        ``|rfft(X)| / n_points``; shifting a row in time leaves it unchanged.
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D (n_samples, n_points), got shape {X.shape}")
+    if not np.all(np.isfinite(X)):
+        raise ValueError("X contains NaN or infinite values")
+    return np.abs(np.fft.rfft(X, axis=1)) / X.shape[1]
