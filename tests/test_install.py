@@ -83,8 +83,9 @@ def test_pip_install_into_fresh_environment_imports_every_module(tmp_path):
     assert result.returncode == 0, result.stderr
     location, count, names = result.stdout.splitlines()
     assert Path(location).is_relative_to(venv), f"imported {location}, not the installed copy"
-    for module in ("activations", "losses", "initializers", "optimizers", "linear", "mlp",
-                   "autodiff", "datasets", "checks", "gradcheck", "grading", "exercises"):
+    for module in ("nn.activations", "nn.losses", "nn.initializers", "nn.optimizers",
+                   "nn.gradcheck", "models.linear", "models.mlp", "autodiff", "data.mnist",
+                   "lessons.training", "course.checks", "course.grading", "course.exercises"):
         assert f"coursepkg.{module}" in names.split(), f"coursepkg.{module} is not installed"
 
 

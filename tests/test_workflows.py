@@ -107,7 +107,7 @@ def test_test_job_caches_mnist_and_installs_the_browser_as_ci_does():
     job = load("test.yml")["jobs"]["test"]
     cache = action(job, "actions/cache")["with"]
     assert cache["path"] == "~/.cache/coursepkg"  # coursepkg.data' default folder
-    assert "hashFiles('coursepkg/datasets.py')" in cache["key"]
+    assert "hashFiles('coursepkg/data/mnist.py')" in cache["key"]
     browser = "\n".join(runs(job)[:-1])
     assert "apt-get install" in browser and "chromium" in browser
     ci_run = (ROOT / ".ci" / "run").read_text()

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import sys
 
-#: The packages of the ``course`` extra, which grading and exercise generation need.
-COURSE_EXTRA = ("nbformat", "nbclient", "ipykernel")
+from coursepkg.course.extra import CourseExtraMissing
 
 COMMANDS = {
     "grade": "score submitted exercise notebooks",
@@ -26,13 +25,6 @@ def _usage() -> str:
     return "\n".join(lines)
 
 
-def missing_extra_message(error: ImportError) -> str:
-    """What to install when a course tool's dependency is missing."""
-    return (f"coursepkg: {error.name or 'a course dependency'} is not installed. Grading and "
-            f"exercise generation need the course extra ({', '.join(COURSE_EXTRA)}):\n"
-            f"    pip install 'coursepkg[course]'")
-
-
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] in ("-h", "--help"):
@@ -45,10 +37,8 @@ def main(argv=None) -> int:
                 from coursepkg.course.grading import main as command_main
             else:
                 from coursepkg.course.exercises import main as command_main
-        except ImportError as error:
-            if error.name not in COURSE_EXTRA:
-                raise
-            print(missing_extra_message(error), file=sys.stderr)
+        except CourseExtraMissing as error:
+            print(f"coursepkg {command}: {error}", file=sys.stderr)
             return 3
         return command_main(rest)
     print(f"coursepkg: unknown command {command!r}\n\n{_usage()}", file=sys.stderr)

@@ -32,10 +32,14 @@ import copy
 import sys
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
-
 from coursepkg.course.chapters import METADATA_KEY, chapter_of_path
+from coursepkg.course.extra import missing_course_extra
+
+try:
+    import nbformat
+    from nbclient import NotebookClient
+except ImportError as error:
+    raise missing_course_extra(error, "exercise generation") from error
 
 __all__ = ["make_exercise", "chapter_of", "solution_regions", "execute", "build", "check",
            "main"]

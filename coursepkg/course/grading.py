@@ -37,13 +37,18 @@ import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import nbformat
-from jupyter_client.kernelspec import NATIVE_KERNEL_NAME
-from nbclient import NotebookClient
-from nbclient.exceptions import DeadKernelError
 from tqdm import tqdm
 
 from coursepkg.course.chapters import chapter_of_notebook
+from coursepkg.course.extra import missing_course_extra
+
+try:
+    import nbformat
+    from jupyter_client.kernelspec import NATIVE_KERNEL_NAME
+    from nbclient import NotebookClient
+    from nbclient.exceptions import DeadKernelError
+except ImportError as error:
+    raise missing_course_extra(error, "grading") from error
 from coursepkg.course.checks import chapter_module
 
 __all__ = ["Row", "find_notebooks", "detect_chapter", "grade_notebook", "grade", "summary",

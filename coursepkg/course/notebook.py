@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import sys
 
-import nbformat
-
 from coursepkg import __version__
 from coursepkg.course.chapters import TENSORFLOW_QUIET_ENV
+from coursepkg.course.extra import missing_course_extra
+
+try:
+    import nbformat
+except ImportError as error:
+    raise missing_course_extra(error, "the setup-cell writer") from error
 
 REPOSITORY_URL = "https://github.com/nn-textbook/nn-textbook"
 #: The release of the package that the book's notebooks install on Colab: the git tag of
