@@ -17,7 +17,7 @@ import numbers
 import numpy as np
 
 from coursepkg.nn import activations
-from coursepkg.nn.feedforward import _as_samples
+from coursepkg.nn.feedforward import as_samples
 
 __all__ = ["threshold_unit", "rbf_unit"]
 
@@ -45,7 +45,7 @@ def threshold_unit(X, weights, threshold):
         :func:`coursepkg.nn.activations.step` (1 at exactly 0, so the unit fires *at* the
         threshold).
     """
-    X = _as_samples(X)
+    X = as_samples(X)
     weights = np.asarray(weights, dtype=np.float64)
     if weights.shape != (X.shape[1],):
         raise ValueError(f"weights must have shape ({X.shape[1]},), one per input, "
@@ -70,7 +70,7 @@ def rbf_unit(X, center, width):
     y : ndarray of shape (n_samples,)
         In (0, 1]; it depends on the input only through its distance to ``center``.
     """
-    X = _as_samples(X)
+    X = as_samples(X)
     center = np.asarray(center, dtype=np.float64)
     if center.shape != (X.shape[1],):
         raise ValueError(f"center must have shape ({X.shape[1]},), got {center.shape}")

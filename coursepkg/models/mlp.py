@@ -582,8 +582,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
 
     def _loss(self, Y, P):
         if P.shape[1] == 1:
-            return losses._binary_cross_entropy(Y, P)
-        return losses._categorical_cross_entropy(Y, P)
+            return losses.binary_cross_entropy(Y, P, validate=False)
+        return losses.categorical_cross_entropy(Y, P, validate=False)
 
     def _validate_Xy(self, X, y, reset):
         X, y = validate_data(self, X, y, reset=reset, dtype=np.dtype(self.dtype))
@@ -678,7 +678,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         return Y.mean(axis=0)
 
     def _loss(self, Y, P):
-        return 0.5 * Y.shape[1] * losses._mse(Y, P)
+        return 0.5 * Y.shape[1] * losses.mse(Y, P, validate=False)
 
     def _validate_Xy(self, X, y, reset):
         X, y = validate_data(self, X, y, reset=reset, dtype=np.dtype(self.dtype),

@@ -19,7 +19,7 @@ import numpy as np
 from coursepkg.nn import activations as act
 from coursepkg.nn.layers import dense
 
-__all__ = ["Cache", "forward_pass", "forward", "collapse_linear", "count_parameters",
+__all__ = ["Cache", "as_samples", "forward_pass", "forward", "collapse_linear", "count_parameters",
            "count_multiply_adds"]
 
 
@@ -50,7 +50,7 @@ def _check_layers(coefs, intercepts):
                              f"{l + 1} expects fan_in = {W_shape[0]}")
 
 
-def _as_samples(X, n_features=None):
+def as_samples(X, n_features=None):
     """``X`` as a finite 2-D float array (n_samples, n_features), or a clear ``ValueError``.
 
     Integer input becomes float64; float32 stays float32. ``n_features=None`` accepts any width.
@@ -95,7 +95,7 @@ def forward_pass(X, coefs, intercepts, activations):
         raise ValueError(f"{count} activations for {len(coefs)} layers: need one "
                          "weight matrix, bias vector and activation per layer")
     functions = [act.get(name).function for name in activations]
-    a = [_as_samples(X, np.shape(coefs[0])[0])]
+    a = [as_samples(X, np.shape(coefs[0])[0])]
     z = []
     for W, b, f in zip(coefs, intercepts, functions):
         z.append(dense(a[-1], W, b))
