@@ -41,7 +41,7 @@ def test_derivative_from_output_equals_derivative_from_input(z):
 def test_softmax_jacobian_matches_finite_differences():
     rng = np.random.default_rng(1)
     z = rng.normal(size=(3, 5))
-    jac = act.softmax_derivative(z)
+    jac = act.softmax_jacobian(z)
     for j in range(5):
         numeric = numerical_gradient(lambda: act.softmax(z)[:, j].sum(), z)
         # row i of numeric is d p_ij / d z_i.
@@ -52,7 +52,7 @@ def test_softmax_backward_is_the_jacobian_product():
     rng = np.random.default_rng(2)
     z, g = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
     p = act.softmax(z)
-    expected = np.einsum("ij,ijk->ik", g, act.softmax_derivative(z))
+    expected = np.einsum("ij,ijk->ik", g, act.softmax_jacobian(z))
     np.testing.assert_allclose(act.softmax_backward(g, p), expected, atol=1e-12)
 
 

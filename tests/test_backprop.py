@@ -74,3 +74,39 @@ def test_bad_targets_are_refused():
         backprop.backward(cache, coefs, np.full((4, 1), np.nan), acts)
     with pytest.raises(ValueError, match="same layers"):
         backprop.backward(cache, coefs, np.ones((4, 1)), acts[:1])
+
+
+@pytest.mark.parametrize("n_samples", [3, 4])  # 3 == the number of classes: the old bug
+def test_a_softmax_output_gives_gradients_of_the_weights_shape(n_samples):
+    """A softmax output used to return (n, k, k)-shaped deltas: gradients of shape (3, 4, 5)
+    for a (4, 5) layer when n_samples equalled n_classes, a broadcast error otherwise."""
+    rng = np.random.default_rng(0)
+    coefs, intercepts = random_network(rng, [2, 4, 3])
+    X = rng.normal(size=(n_samples, 2))
+    Y = np.eye(3)[rng.integers(0, 3, size=n_samples)]
+    activations = ["tanh", "softmax"]
+    cache = forward_pass(X, coefs, intercepts, activations)
+    coef_grads, intercept_grads, deltas = backprop.backward(cache, coefs, Y, activations)
+    assert [g.shape for g in coef_grads] == [c.shape for c in coefs]
+    assert [g.shape for g in intercept_grads] == [b.shape for b in intercepts]
+
+    def cost(W):
+        out = forward_pass(X, [coefs[0], W], intercepts, activations).a[-1]
+        return backprop.half_squared_error(out, Y)
+
+    assert relative_error(coef_grads[1], numerical_gradient(cost, coefs[1])) < 1e-6
+
+
+def test_every_activation_keeps_the_backward_contract():
+    from coursepkg.nn import activations as act
+    rng = np.random.default_rng(1)
+    z, grad = rng.normal(size=(5, 4)), rng.normal(size=(5, 4))
+    for name in act.ACTIVATIONS:
+        f = act.get(name)
+        a = f.function(z)
+        result = f.backward(grad, z, a)
+        assert result.shape == z.shape, name
+        if name == "step":
+            continue  # zero almost everywhere, not differentiable at 0
+        numeric = numerical_gradient(lambda zz: float(np.sum(grad * f.function(zz))), z)
+        assert relative_error(result, numeric) < 1e-6, name

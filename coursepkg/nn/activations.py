@@ -6,9 +6,14 @@ of the same shape and dtype. Each ``<name>_derivative(z, a=None)`` returns
 ``d<name>/dz`` elementwise; pass ``a = <name>(z)`` when you already have it, which saves
 recomputing the activation (backpropagation always has it).
 
-Two functions are not elementwise: :func:`softmax` normalises each row (the last axis),
-and :func:`maxout` takes the maximum over groups of units, so it changes the width of a
-layer.
+Two functions are not elementwise: :func:`softmax` normalises each row (the last axis), so
+its backward pass is the vector-Jacobian product :func:`softmax_backward` (its full
+Jacobian, :func:`softmax_jacobian`, is there to study, never needed); :func:`maxout` takes
+the maximum over groups of units and changes the width of a layer, so
+:func:`maxout_derivative` is a 0/1 mask of the shape of its input.
+
+Every activation of the registry (:func:`get`) keeps one contract,
+:meth:`Activation.backward`: ``dL/dz`` from ``dL/da``, both (n_samples, n_units).
 
 Use :func:`get` to look an activation up by name.
 """
@@ -29,7 +34,7 @@ __all__ = [
     "relu", "relu_derivative",
     "leaky_relu", "leaky_relu_derivative",
     "elu", "elu_derivative",
-    "softmax", "softmax_derivative", "softmax_backward",
+    "softmax", "softmax_jacobian", "softmax_backward",
     "maxout", "maxout_derivative",
     "Activation", "ACTIVATIONS", "ELEMENTWISE", "get",
 ]
@@ -163,8 +168,11 @@ def softmax(z):
     return e
 
 
-def softmax_derivative(z, a=None):
+def softmax_jacobian(z, a=None):
     """Jacobian of :func:`softmax` for every row.
+
+    Softmax is not elementwise, so it has no derivative of the shape of ``z``; backward
+    passes use :func:`softmax_backward`, which never forms this array.
 
     Returns
     -------
@@ -238,11 +246,33 @@ def maxout_derivative(z, n_pieces):
 
 @dataclass(frozen=True)
 class Activation:
-    """An activation looked up by name: ``function(z)`` and ``derivative(z, a=None)``."""
+    """An activation looked up by name, with one backward contract for all of them.
+
+    ``function(z)`` maps pre-activations (n_samples, n_units) to activations of the same
+    shape. :meth:`backward` turns ``dL/da`` into ``dL/dz``, both (n_samples, n_units): for an
+    elementwise activation that is ``grad * derivative(z, a)``; an activation that mixes the
+    units of a row (softmax) has no elementwise ``derivative`` (``None``) and gives its
+    vector-Jacobian product ``vjp(grad, a)`` instead.
+    """
 
     name: str
     function: Callable
-    derivative: Callable
+    derivative: Callable | None
+    vjp: Callable | None = None
+
+    @property
+    def elementwise(self) -> bool:
+        """Whether ``a[:, j]`` depends on ``z[:, j]`` only (usable in a hidden layer)."""
+        return self.derivative is not None
+
+    def backward(self, grad, z, a):
+        """``dL/dz`` from ``grad = dL/da``; ``z`` and ``a = function(z)`` from the forward pass.
+
+        All three arrays and the result have shape (n_samples, n_units).
+        """
+        if self.vjp is not None:
+            return self.vjp(grad, a)
+        return grad * self.derivative(z, a)
 
 
 ACTIVATIONS = {
@@ -255,12 +285,12 @@ ACTIVATIONS = {
         Activation("relu", relu, relu_derivative),
         Activation("leaky_relu", leaky_relu, leaky_relu_derivative),
         Activation("elu", elu, elu_derivative),
-        Activation("softmax", softmax, softmax_derivative),
+        Activation("softmax", softmax, None, vjp=softmax_backward),
     ]
 }
 
 #: Names of the elementwise activations, the ones usable in a hidden layer.
-ELEMENTWISE = tuple(name for name in ACTIVATIONS if name != "softmax")
+ELEMENTWISE = tuple(name for name, found in ACTIVATIONS.items() if found.elementwise)
 
 _ALIASES = {"logistic": "sigmoid", "linear": "identity"}
 

@@ -2,13 +2,16 @@
 
 :mod:`coursepkg.models.mlp` trains networks whose output activation and loss form a canonical
 pair (the output delta is ``(a - Y) / n``). This module keeps the general form, for any
-elementwise output activation with the half squared error, so that a textbook example such
-as a sigmoid output trained on squared error can be computed exactly as derived::
+output activation with the half squared error, so that a textbook example such as a
+sigmoid output trained on squared error can be computed exactly as derived::
 
     J = 1/n * sum_i 1/2 ||a[L]_i - y_i||^2                      (cost of a batch of n rows)
     delta[L] = (a[L] - Y) / n  *  f_L'(z[L])                    (output layer)
     delta[l] = (delta[l+1] @ W[l+1].T)  *  f_l'(z[l])           (hidden layers)
     dJ/dW[l] = a[l-1].T @ delta[l]        dJ/db[l] = column sums of delta[l]
+
+Each ``* f'(z)`` is :meth:`coursepkg.nn.activations.Activation.backward`: the elementwise
+product for an elementwise activation, the vector-Jacobian product for softmax.
 
 Layers are numbered from 0 in code: ``coefs[i]`` (fan_in, fan_out) and ``intercepts[i]``
 (fan_out,) map ``a[i]`` to ``z[i]`` and ``a[i + 1] = f_i(z[i])``. The forward pass that
@@ -65,12 +68,11 @@ def backward(cache, coefs, Y, activations):
         raise ValueError(f"Y has {len(Y)} rows but the batch has {len(cache.a[0])}")
     n_layers = len(coefs)
     deltas = [None] * n_layers
-    # Output layer: dJ/da = (a - Y) / n, times f'(z) elementwise.
-    output_slope = functions[-1].derivative(cache.z[-1], cache.a[-1])
-    deltas[-1] = (cache.a[-1] - Y) / len(Y) * output_slope
+    # Output layer: dJ/da = (a - Y) / n, then back through the output activation.
+    deltas[-1] = functions[-1].backward((cache.a[-1] - Y) / len(Y), cache.z[-1], cache.a[-1])
     for i in range(n_layers - 2, -1, -1):
-        deltas[i] = (deltas[i + 1] @ coefs[i + 1].T) \
-            * functions[i].derivative(cache.z[i], cache.a[i + 1])
+        deltas[i] = functions[i].backward(deltas[i + 1] @ coefs[i + 1].T,
+                                          cache.z[i], cache.a[i + 1])
     coef_grads = [a.T @ delta for a, delta in zip(cache.a[:-1], deltas)]
     intercept_grads = [delta.sum(axis=0) for delta in deltas]
     return coef_grads, intercept_grads, deltas
