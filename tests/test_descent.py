@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+
+from coursepkg.nn.divergence import TrainingDivergedError
 from sklearn.linear_model import Lasso
 
 from coursepkg.lessons import descent
@@ -90,7 +92,7 @@ def test_full_batch_is_plain_gradient_descent(data):
 
 def test_minibatch_divergence_is_reported(data):
     X, y = data
-    with pytest.raises(FloatingPointError, match="smaller"):
+    with pytest.raises(TrainingDivergedError, match="try a smaller one"):
         descent.minibatch_gradient_descent(X, y, batch_size=30, learning_rate=50.0, epochs=500)
 
 

@@ -4,6 +4,8 @@ import warnings
 
 import numpy as np
 import pytest
+
+from coursepkg.nn.divergence import TrainingDivergedError
 from sklearn.datasets import load_breast_cancer, make_regression
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LinearRegression as SkLinearRegression
@@ -142,7 +144,7 @@ def test_divergence_suggests_a_smaller_learning_rate(cancer, model):
     X, y = cancer
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        with pytest.raises(FloatingPointError, match="smaller learning_rate"):
+        with pytest.raises(TrainingDivergedError, match="learning rate .* too large"):
             model.fit(X, y)
 
 
@@ -167,3 +169,25 @@ def test_bad_parameters():
         LinearRegression(solver="qr").fit(X, y)
     with pytest.raises(ValueError, match="unknown solver 'newton'"):
         Adaline(solver="newton").fit(X, y)
+
+
+def test_every_trainer_raises_the_one_divergence_error():
+    """Linear models, mini-batch descent and the MLP raise the same TrainingDivergedError,
+    whose message names the learning rate and a smaller one."""
+    from coursepkg.lessons.descent import minibatch_gradient_descent
+    from coursepkg.models.linear import Adaline
+    from coursepkg.models.mlp import MLPRegressor
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3)) * 100
+    y = X @ np.array([1.0, -2.0, 3.0])
+    trainers = [
+        lambda: Adaline(learning_rate=10.0, epochs=50).fit(X, (y > 0).astype(int)),
+        lambda: minibatch_gradient_descent(X, y, batch_size=8, learning_rate=10.0, epochs=50,
+                                           random_state=0),
+        lambda: MLPRegressor((4,), optimizer="sgd", learning_rate=10.0, epochs=20,
+                             random_state=0).fit(X, y),
+    ]
+    for train in trainers:
+        with pytest.raises(TrainingDivergedError, match=r"\(10\) is probably too large.*1\b"):
+            train()

@@ -21,6 +21,8 @@ import math
 
 import numpy as np
 
+from coursepkg.nn.divergence import diverged
+
 __all__ = ["least_squares_cost", "least_squares_gradient", "least_squares_hessian",
            "max_stable_learning_rate", "gradient_descent", "n_minibatches",
            "minibatch_gradient_descent", "soft_threshold", "lasso_ista"]
@@ -219,9 +221,8 @@ def minibatch_gradient_descent(X, y, *, batch_size, learning_rate, epochs, alpha
                 finite = np.all(np.isfinite(w))
                 cost = least_squares_cost(w, X, y, alpha) if finite else np.inf
             if not np.isfinite(cost):
-                raise FloatingPointError(
-                    f"mini-batch gradient descent diverged (cost {cost}); use a "
-                    f"smaller learning_rate than {learning_rate:g}")
+                raise diverged("mini-batch gradient descent", learning_rate, value=cost,
+                               step=f"after {len(costs)} updates")
             costs.append(cost)
     return w, np.array(costs)
 

@@ -3,7 +3,7 @@
 The functions train estimators with the scikit-learn interface (``fit``, ``score``,
 ``set_params``), so they work with :class:`coursepkg.models.mlp.MLPClassifier` as well as with
 scikit-learn's own classifiers. A training run that diverges
-(:class:`coursepkg.models.mlp.TrainingDivergedError`) is recorded as a failed cell, not raised.
+(:class:`coursepkg.nn.divergence.TrainingDivergedError`) is recorded as a failed cell, not raised.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 import seaborn as sns
 from sklearn.base import clone
 
-from coursepkg.models.mlp import TrainingDivergedError
+from coursepkg.nn.divergence import TrainingDivergedError
 from coursepkg.nn.feedforward import count_parameters
 
 __all__ = ["GridResult", "ArchitectureResult", "accuracy_grid", "plot_accuracy_grid",

@@ -16,6 +16,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from coursepkg.nn import activations, losses
+from coursepkg.nn.divergence import diverged
 
 __all__ = ["LinearRegression", "Perceptron", "Adaline", "LogisticRegression"]
 
@@ -38,10 +39,8 @@ def _divergence_is_reported(fit):
 
 
 def _diverged(model, loss):
-    return FloatingPointError(
-        f"{type(model).__name__} diverged: the loss became {loss} after {model.n_iter_} "
-        f"epochs. The learning rate ({model.learning_rate:g}) is probably too large: try a "
-        "smaller learning_rate (for example 10 times smaller) or scale the input features.")
+    return diverged(type(model).__name__, model.learning_rate,
+                    step=f"after {model.n_iter_} epochs", value=loss)
 
 
 class _Linear(BaseEstimator):

@@ -47,11 +47,11 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from coursepkg.nn import activations as act
 from coursepkg.nn import initializers, losses, optimizers
+from coursepkg.nn.divergence import diverged
 from coursepkg.nn.layers import dense
 from coursepkg.nn.preprocessing import one_hot
 
-__all__ = ["MLPClassifier", "MLPRegressor", "ForwardPass", "Gradients", "BatchNormCache",
-           "TrainingDivergedError"]
+__all__ = ["MLPClassifier", "MLPRegressor", "ForwardPass", "Gradients", "BatchNormCache"]
 
 _RELU_FAMILY = {"relu", "leaky_relu", "elu"}
 _TRAINABLE = [name for name in act.ELEMENTWISE if name != "step"]  # usable in hidden layers
@@ -117,10 +117,6 @@ class Gradients(tuple):
     @property
     def intercepts(self):
         return self[1]
-
-
-class TrainingDivergedError(FloatingPointError):
-    """The training loss became NaN or infinite."""
 
 
 def _progress_bar(enabled, **kwargs):
@@ -422,11 +418,9 @@ class _BaseMLP(BaseEstimator):
                 X_batch, Y_batch = np.take(X, batch, axis=0), np.take(Y, batch, axis=0)
             loss = self._train_batch(X_batch, Y_batch)
             if not np.isfinite(loss):
-                raise TrainingDivergedError(
-                    f"training diverged: the loss became {loss} in epoch {self.n_iter_ + 1}. "
-                    f"The learning rate ({self._optimizer.learning_rate:g}) is probably too "
-                    "large: try a smaller learning_rate (for example 10 times smaller), "
-                    "or set clip_norm, or scale the input features.")
+                raise diverged(type(self).__name__, self._optimizer.learning_rate,
+                               step=f"in epoch {self.n_iter_ + 1}", value=loss,
+                               remedy="set clip_norm, or scale the input features")
             total += loss * (min(start + batch_size, n_samples) - start)
         return total / n_samples
 
@@ -487,7 +481,7 @@ class _BaseMLP(BaseEstimator):
 
         Raises
         ------
-        TrainingDivergedError
+        coursepkg.nn.divergence.TrainingDivergedError
             If the loss becomes NaN or infinite (the learning rate is too large).
         """
         return self._fit(X, y)

@@ -20,7 +20,8 @@ class TrainingDivergedError(FloatingPointError):
     """
 
 
-def diverged(who: str, learning_rate, *, step: str = "", value=None) -> TrainingDivergedError:
+def diverged(who: str, learning_rate, *, step: str = "", value=None,
+             remedy: str = "scale the input features") -> TrainingDivergedError:
     """The error to raise when ``who`` (e.g. ``"MLPClassifier"``) diverged.
 
     Parameters
@@ -33,18 +34,20 @@ def diverged(who: str, learning_rate, *, step: str = "", value=None) -> Training
         Where it happened, e.g. ``"after 12 epochs"``.
     value : float, optional
         The non-finite loss, if it is known.
+    remedy : str, optional
+        What else may help, after a smaller learning rate.
     """
     what = "the loss became " + str(value) if value is not None else "it left the finite numbers"
     where = f" {step}" if step else ""
     return TrainingDivergedError(
         f"{who} diverged: {what}{where}. The learning rate ({learning_rate:g}) is probably "
-        f"too large: try a smaller one, for example {learning_rate / 10:g}, or scale the "
-        "input features.")
+        f"too large: try a smaller one, for example {learning_rate / 10:g}, or {remedy}.")
 
 
-def check_finite(*values, who: str, learning_rate, step: str = "") -> None:
+def check_finite(*values, who: str, learning_rate, step: str = "",
+                 remedy: str = "scale the input features") -> None:
     """Raise :func:`diverged`'s error unless every array in ``values`` is finite."""
     for value in values:
         if not np.all(np.isfinite(value)):
             scalar = float(value) if np.ndim(value) == 0 else None
-            raise diverged(who, learning_rate, step=step, value=scalar)
+            raise diverged(who, learning_rate, step=step, value=scalar, remedy=remedy)
