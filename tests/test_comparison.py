@@ -8,17 +8,16 @@ from optional_tools import needs_tensorflow
 
 from coursepkg.lessons.comparison import (
     count_code_lines,
-    get_weights,
     keras_network,
     keras_sgd_step,
     make_tones,
     mean_std,
-    set_weights,
     spectrum_features,
     train_coursepkg,
     train_keras,
     train_sklearn,
 )
+from coursepkg.models.transfer import get_weights, set_weights
 from coursepkg.models.mlp import MLPClassifier
 
 os.environ.update(TF_CPP_MIN_LOG_LEVEL="3", TF_ENABLE_ONEDNN_OPTS="0")

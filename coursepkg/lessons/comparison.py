@@ -2,10 +2,9 @@
 
 The three training functions build the same dense network (ReLU hidden layers, softmax
 output, cross-entropy, plain SGD, no L2 penalty) and time every epoch; their source is what
-the comparison chapter shows and counts. The weight helpers move ``(coefs, intercepts)``
-between the libraries, which store a dense layer the same way: ``X @ W + b`` with ``W`` of
-shape (fan_in, fan_out) and ``b`` of shape (fan_out,). TensorFlow is imported only by the
-functions that need it.
+the comparison chapter (chapter 13) shows and counts. The weights move between the libraries
+with :mod:`coursepkg.models.transfer`. TensorFlow is imported only by the functions that
+need it.
 
 Also here: :func:`mean_std` for accuracies over seeds, :func:`count_code_lines`, and a small
 problem on which a hand-engineered feature beats raw inputs (:func:`make_tones`,
@@ -22,9 +21,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-__all__ = ["TrainingRun", "train_coursepkg", "train_sklearn", "train_keras", "get_weights",
-           "set_weights", "keras_network", "keras_sgd_step", "mean_std", "count_code_lines",
-           "make_tones", "spectrum_features"]
+__all__ = ["TrainingRun", "train_coursepkg", "train_sklearn", "train_keras", "keras_network",
+           "keras_sgd_step", "mean_std", "count_code_lines", "make_tones", "spectrum_features"]
 
 
 class TrainingRun(NamedTuple):
@@ -130,51 +128,6 @@ def keras_network(layer_sizes, activation="relu"):
     layers += [keras.layers.Dense(units, activation=activation) for units in sizes[1:-1]]
     layers.append(keras.layers.Dense(sizes[-1], activation="softmax"))
     return keras.Sequential(layers)
-
-
-def _is_keras(model):
-    return hasattr(model, "get_weights") and hasattr(model, "trainable_variables")
-
-
-def get_weights(model):
-    """The dense layers of ``model``: two lists ``(coefs, intercepts)`` of NumPy copies.
-
-    ``model`` is a fitted ``coursepkg`` or scikit-learn MLP, or a Keras network of dense
-    layers; ``coefs[i]`` has shape (fan_in, fan_out) and ``intercepts[i]`` (fan_out,).
-    """
-    if _is_keras(model):
-        arrays = model.get_weights()
-        return [np.array(W) for W in arrays[0::2]], [np.array(b) for b in arrays[1::2]]
-    if not hasattr(model, "coefs_"):
-        raise ValueError(f"{type(model).__name__} is neither a fitted MLP "
-                         "nor a Keras network")
-    return [W.copy() for W in model.coefs_], [b.copy() for b in model.intercepts_]
-
-
-def set_weights(model, coefs, intercepts):
-    """Give ``model`` (as in :func:`get_weights`) copies of these weights, in its dtype.
-
-    Raises
-    ------
-    ValueError
-        If the number of layers or a shape differs from the model's.
-    """
-    old_coefs, old_intercepts = get_weights(model)
-    if len(coefs) != len(old_coefs) or len(intercepts) != len(old_intercepts):
-        raise ValueError(f"the model has {len(old_coefs)} layers, got {len(coefs)} "
-                         f"weight matrices and {len(intercepts)} bias vectors")
-    for new, old in zip([*coefs, *intercepts], [*old_coefs, *old_intercepts]):
-        if np.shape(new) != old.shape:
-            raise ValueError(f"expected an array of shape {old.shape}, "
-                             f"got {np.shape(new)}")
-    coefs = [np.array(W, dtype=old.dtype) for W, old in zip(coefs, old_coefs)]
-    intercepts = [np.array(b, dtype=old.dtype)
-                  for b, old in zip(intercepts, old_intercepts)]
-    if _is_keras(model):
-        model.set_weights([w for pair in zip(coefs, intercepts) for w in pair])
-    else:
-        model.coefs_, model.intercepts_ = coefs, intercepts
-    return model
 
 
 def keras_sgd_step(model, X, y, learning_rate):

@@ -135,6 +135,23 @@ def _progress_bar(enabled, **kwargs):
     return tqdm(**kwargs)
 
 
+def _check_layer_shapes(coefs, intercepts):
+    """ValueError unless ``coefs[i]`` is (fan_in, fan_out), ``intercepts[i]`` is (fan_out,)
+    and each layer's fan_in is the previous layer's fan_out."""
+    if not coefs or len(coefs) != len(intercepts):
+        raise ValueError(f"expected as many weight matrices as bias vectors (at least one), "
+                         f"got {len(coefs)} and {len(intercepts)}")
+    for i, (W, b) in enumerate(zip(coefs, intercepts)):
+        if W.ndim != 2 or b.shape != W.shape[1:]:
+            raise ValueError(f"layer {i}: weights must be (fan_in, fan_out) and the bias "
+                             f"(fan_out,), got {W.shape} and {b.shape}")
+        if i and W.shape[0] != coefs[i - 1].shape[1]:
+            raise ValueError(f"layer {i} expects fan_in = {W.shape[0]} but layer {i - 1} "
+                             f"has {coefs[i - 1].shape[1]} outputs")
+        if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
+            raise ValueError(f"layer {i}: the weights contain NaN or infinity")
+
+
 class _BaseMLP(BaseEstimator):
     """Shared code of :class:`MLPClassifier` and :class:`MLPRegressor`."""
 
@@ -246,6 +263,61 @@ class _BaseMLP(BaseEstimator):
         self.validation_scores_ = [] if self.early_stopping else None
         self.best_validation_score_ = None
         self.n_iter_ = 0
+
+    @classmethod
+    def from_weights(cls, coefs, intercepts, *, classes=None, **params):
+        """A fitted estimator whose layers are the given weights: the way to move a network
+        trained elsewhere (scikit-learn, Keras, a hand computation) into this class.
+
+        Parameters
+        ----------
+        coefs : list of array-like
+            ``coefs[i]`` of shape (fan_in, fan_out), layer ``i``'s weights applied as
+            ``a @ coefs[i]``; ``hidden_layer_sizes`` is read from their shapes.
+        intercepts : list of array-like
+            ``intercepts[i]`` of shape (fan_out,).
+        classes : array-like of shape (n_classes,), classifier only
+            The labels, in the order of the output units: one sigmoid unit for two classes
+            (the probability of ``classes[1]``), a softmax over ``n_classes`` units for more.
+        **params
+            The other hyper-parameters (``activation``, ``alpha``, ``dtype``, ...), as for
+            the constructor; training may go on with ``partial_fit``.
+
+        Returns
+        -------
+        estimator
+            Fitted: ``coefs_`` and ``intercepts_`` are copies in ``dtype``, ``n_iter_`` is 0.
+
+        Raises
+        ------
+        ValueError
+            If the shapes do not chain, disagree with ``hidden_layer_sizes`` or with the
+            targets, or if ``batch_norm`` is asked for (its statistics are not given).
+        """
+        coefs = [np.asarray(W) for W in coefs]
+        intercepts = [np.asarray(b) for b in intercepts]
+        _check_layer_shapes(coefs, intercepts)
+        hidden = tuple(W.shape[1] for W in coefs[:-1])
+        given = params.pop("hidden_layer_sizes", hidden)
+        if tuple(np.atleast_1d(given)) != hidden:
+            raise ValueError(f"hidden_layer_sizes={given!r} disagrees with the weights, "
+                             f"whose hidden layers have {hidden} units")
+        model = cls(hidden_layer_sizes=hidden, **params)
+        if model.batch_norm:
+            raise ValueError("from_weights builds networks without batch normalisation: "
+                             "its scales and running statistics are not given")
+        model._check_parameters()
+        model._set_targets(classes, coefs[-1].shape[1])
+        model.n_features_in_ = coefs[0].shape[0]
+        model._initialize(model.n_features_in_, coefs[-1].shape[1])
+        dtype = np.dtype(model.dtype)
+        model.coefs_ = [np.array(W, dtype=dtype) for W in coefs]
+        model.intercepts_ = [np.array(b, dtype=dtype) for b in intercepts]
+        return model
+
+    def _set_targets(self, classes, n_outputs):
+        """Set the target attributes (``classes_`` or ``n_outputs_``) for ``from_weights``."""
+        raise NotImplementedError
 
     # ---------------------------------------------------------- forward/backward
 
@@ -589,6 +661,21 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
                                  f"classes; y holds 1 class only: {self.classes_[0]!r}")
         return X, y
 
+    def _set_targets(self, classes, n_outputs):
+        if classes is None:
+            raise ValueError("MLPClassifier.from_weights needs classes=, the labels of the "
+                             "output units")
+        classes = np.asarray(classes)
+        if classes.ndim != 1 or len(classes) < 2 or len(np.unique(classes)) != len(classes):
+            raise ValueError(f"classes must be at least 2 distinct labels, got {classes!r}")
+        if not np.all(classes[:-1] < classes[1:]):
+            raise ValueError("classes must be sorted, as fit stores them (np.unique)")
+        expected = 1 if len(classes) == 2 else len(classes)
+        if n_outputs != expected:
+            raise ValueError(f"{len(classes)} classes need {expected} output unit(s), but "
+                             f"the last layer has {n_outputs}")
+        self.classes_ = classes
+
     def _encode(self, y):
         y = np.asarray(y)
         index = np.searchsorted(self.classes_, y)
@@ -680,6 +767,11 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         if reset:
             self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
         return X, y
+
+    def _set_targets(self, classes, n_outputs):
+        if classes is not None:
+            raise ValueError("MLPRegressor.from_weights takes no classes")
+        self.n_outputs_ = n_outputs
 
     def _encode(self, y):
         y = np.asarray(y, dtype=np.dtype(self.dtype))

@@ -1,11 +1,13 @@
-"""Moving a fitted scikit-learn MLP into the book's :mod:`coursepkg.models.mlp`.
+"""Weights moved between libraries: scikit-learn and Keras networks and the book's MLPs.
 
 Both libraries store a dense network the same way: ``coefs_[i]`` of shape
 (fan_in, fan_out) and ``intercepts_[i]`` of shape (fan_out,), a logistic output unit for two
 classes and a softmax for more. :func:`from_sklearn` copies the weights of a fitted
 :class:`sklearn.neural_network.MLPClassifier` or ``MLPRegressor`` into the matching
 :mod:`coursepkg.models.mlp` estimator, so that both compute the same predictions and the package's
-``forward``/``backward`` can be used on scikit-learn's weights.
+``forward``/``backward`` can be used on scikit-learn's weights. :func:`get_weights` and
+:func:`set_weights` read and write the same two lists for a Keras network of dense layers.
+Every path into :mod:`coursepkg.models.mlp` goes through its public ``from_weights``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from coursepkg.models import mlp
 
-__all__ = ["ACTIVATION_NAMES", "from_sklearn"]
+__all__ = ["ACTIVATION_NAMES", "from_sklearn", "get_weights", "set_weights"]
 
 #: scikit-learn's hidden activation names and the package's.
 ACTIVATION_NAMES = {"identity": "identity", "logistic": "sigmoid", "tanh": "tanh",
@@ -54,16 +56,52 @@ def from_sklearn(estimator):
     if getattr(estimator, "loss", "squared_error") not in ("squared_error", "log_loss"):
         raise ValueError(f"loss={estimator.loss!r} has no counterpart in "
                          "coursepkg.models.mlp, which fits the squared error")
-    hidden = [W.shape[1] for W in estimator.coefs_[:-1]]
-    model = target(hidden_layer_sizes=tuple(hidden),
-                   activation=ACTIVATION_NAMES[estimator.activation],
-                   alpha=estimator.alpha, dtype=np.float64)
-    model.n_features_in_ = estimator.coefs_[0].shape[0]
-    if target is mlp.MLPClassifier:
-        model.classes_ = np.asarray(estimator.classes_)
+    target_kwargs = {"classes": estimator.classes_} if target is mlp.MLPClassifier else {}
+    return target.from_weights(estimator.coefs_, estimator.intercepts_, **target_kwargs,
+                               activation=ACTIVATION_NAMES[estimator.activation],
+                               alpha=estimator.alpha, dtype=np.float64)
+
+
+def _is_keras(model):
+    return hasattr(model, "get_weights") and hasattr(model, "trainable_variables")
+
+
+def get_weights(model):
+    """The dense layers of ``model``: two lists ``(coefs, intercepts)`` of NumPy copies.
+
+    ``model`` is a fitted ``coursepkg`` or scikit-learn MLP, or a Keras network of dense
+    layers; ``coefs[i]`` has shape (fan_in, fan_out) and ``intercepts[i]`` (fan_out,).
+    """
+    if _is_keras(model):
+        arrays = model.get_weights()
+        return [np.array(W) for W in arrays[0::2]], [np.array(b) for b in arrays[1::2]]
+    if not hasattr(model, "coefs_"):
+        raise ValueError(f"{type(model).__name__} is neither a fitted MLP "
+                         "nor a Keras network")
+    return [W.copy() for W in model.coefs_], [b.copy() for b in model.intercepts_]
+
+
+def set_weights(model, coefs, intercepts):
+    """Give ``model`` (as in :func:`get_weights`) copies of these weights, in its dtype.
+
+    Raises
+    ------
+    ValueError
+        If the number of layers or a shape differs from the model's.
+    """
+    old_coefs, old_intercepts = get_weights(model)
+    if len(coefs) != len(old_coefs) or len(intercepts) != len(old_intercepts):
+        raise ValueError(f"the model has {len(old_coefs)} layers, got {len(coefs)} "
+                         f"weight matrices and {len(intercepts)} bias vectors")
+    for new, old in zip([*coefs, *intercepts], [*old_coefs, *old_intercepts]):
+        if np.shape(new) != old.shape:
+            raise ValueError(f"expected an array of shape {old.shape}, "
+                             f"got {np.shape(new)}")
+    coefs = [np.array(W, dtype=old.dtype) for W, old in zip(coefs, old_coefs)]
+    intercepts = [np.array(b, dtype=old.dtype)
+                  for b, old in zip(intercepts, old_intercepts)]
+    if _is_keras(model):
+        model.set_weights([w for pair in zip(coefs, intercepts) for w in pair])
     else:
-        model.n_outputs_ = estimator.n_outputs_
-    model._initialize(model.n_features_in_, estimator.coefs_[-1].shape[1])
-    model.coefs_ = [np.array(W, dtype=np.float64) for W in estimator.coefs_]
-    model.intercepts_ = [np.array(b, dtype=np.float64) for b in estimator.intercepts_]
+        model.coefs_, model.intercepts_ = coefs, intercepts
     return model

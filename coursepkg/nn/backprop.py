@@ -69,7 +69,8 @@ def backward(cache, coefs, Y, activations):
     n_layers = len(coefs)
     deltas = [None] * n_layers
     # Output layer: dJ/da = (a - Y) / n, then back through the output activation.
-    deltas[-1] = functions[-1].backward((cache.a[-1] - Y) / len(Y), cache.z[-1], cache.a[-1])
+    output_grad = (cache.a[-1] - Y) / len(Y)
+    deltas[-1] = functions[-1].backward(output_grad, cache.z[-1], cache.a[-1])
     for i in range(n_layers - 2, -1, -1):
         deltas[i] = functions[i].backward(deltas[i + 1] @ coefs[i + 1].T,
                                           cache.z[i], cache.a[i + 1])

@@ -1,4 +1,4 @@
-"""from_sklearn copies a fitted scikit-learn MLP into coursepkg.models.mlp with the same predictions."""
+"""coursepkg.models.transfer: from_sklearn copies a fitted scikit-learn MLP into coursepkg.models.mlp (through from_weights) with the same predictions."""
 
 import warnings
 
@@ -78,3 +78,36 @@ def test_bad_input_is_refused():
         with pytest.raises(ValueError, match="poisson"):
             from_sklearn(_fit(SkMLPRegressor(loss="poisson", max_iter=5, random_state=0), X,
                               np.arange(12.0)))
+
+
+def test_from_weights_is_the_public_way_in():
+    """A fitted network rebuilt from its own weights predicts the same; bad shapes and
+    bad targets are refused with a message."""
+    from coursepkg.models.mlp import MLPClassifier, MLPRegressor
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 4))
+    y = rng.integers(0, 3, size=60)
+    fitted = MLPClassifier((5,), epochs=3, random_state=0).fit(X, y)
+    rebuilt = MLPClassifier.from_weights(fitted.coefs_, fitted.intercepts_,
+                                         classes=fitted.classes_)
+    np.testing.assert_array_equal(rebuilt.predict_proba(X), fitted.predict_proba(X))
+    assert rebuilt.hidden_layer_sizes == (5,) and rebuilt.n_iter_ == 0
+    rebuilt.partial_fit(X, y)  # training can go on
+    assert rebuilt.n_iter_ == 1
+    W = [np.ones((4, 2)), np.ones((2, 1))]
+    b = [np.zeros(2), np.array([0.5])]
+    binary = MLPClassifier.from_weights(W, b, classes=[0, 1], activation="identity",
+                                        dtype=np.float64)
+    expected = 1 / (1 + np.exp(-(X @ W[0] @ W[1] + 0.5)))
+    np.testing.assert_allclose(binary.predict_proba(X)[:, 1], expected[:, 0], rtol=1e-12)
+    with pytest.raises(ValueError, match="fan_in"):
+        MLPRegressor.from_weights([np.ones((4, 2)), np.ones((3, 1))], [np.zeros(2), np.zeros(1)])
+    with pytest.raises(ValueError, match="needs classes"):
+        MLPClassifier.from_weights(W, b)
+    with pytest.raises(ValueError, match="output unit"):
+        MLPClassifier.from_weights(W, b, classes=[0, 1, 2])
+    with pytest.raises(ValueError, match="batch normalisation"):
+        MLPRegressor.from_weights(W, b, batch_norm=True)
+    with pytest.raises(ValueError, match="disagrees"):
+        MLPRegressor.from_weights(W, b, hidden_layer_sizes=(3,))
