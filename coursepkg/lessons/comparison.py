@@ -36,7 +36,7 @@ class TrainingRun(NamedTuple):
 
 def train_coursepkg(X, y, *, hidden=(128,), epochs=5, batch_size=128, learning_rate=0.1,
                     seed=0):
-    """Train :class:`coursepkg.models.mlp.MLPClassifier` with plain SGD, timing every epoch.
+    """Train :class:`~coursepkg.models.mlp.MLPClassifier` by plain SGD, timing epochs.
 
     Parameters
     ----------

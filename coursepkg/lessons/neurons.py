@@ -42,8 +42,8 @@ def threshold_unit(X, weights, threshold):
     -------
     y : ndarray of shape (n_samples,)
         ``step(X @ weights - threshold)``, with the step of
-        :func:`coursepkg.nn.activations.step` (1 at exactly 0, so the unit fires *at* the
-        threshold).
+        :func:`coursepkg.nn.activations.step` (1 at exactly 0, so the unit fires *at*
+        the threshold).
     """
     X = as_samples(X)
     weights = np.asarray(weights, dtype=np.float64)

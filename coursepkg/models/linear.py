@@ -18,7 +18,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from coursepkg.nn import activations, losses
 from coursepkg.nn.divergence import diverged
 
-__all__ = ["LinearRegression", "Perceptron", "Adaline", "LogisticRegression"]
+__all__ = ["LinearRegression", "Perceptron", "Adaline", "LogisticRegression", "normal_equations",
+           "adaline_step", "logistic_step"]
 
 
 def _check_positive(name, value, integer=False):
@@ -140,14 +141,7 @@ class LinearRegression(RegressorMixin, _Linear):
         return self
 
     def _fit_normal_equations(self, X, y):
-        x_mean, y_mean = X.mean(axis=0), y.mean()
-        Xc, yc = X - x_mean, y - y_mean
-        if self.alpha:
-            A = Xc.T @ Xc + self.alpha * np.eye(X.shape[1])
-            self.coef_ = np.linalg.solve(A, Xc.T @ yc)
-        else:
-            self.coef_ = np.linalg.lstsq(Xc, yc, rcond=None)[0]
-        self.intercept_ = float(y_mean - x_mean @ self.coef_)
+        self.coef_, self.intercept_ = normal_equations(X, y, self.alpha)
         self.n_iter_ = 1
 
     def _fit_gradient_descent(self, X, y):
@@ -296,9 +290,8 @@ class Adaline(_BinaryClassifier):
         return self
 
     def _step(self, X, targets):
-        residual = X @ self.coef_ + self.intercept_ - targets  # (n_batch,)
-        self.coef_ -= self.learning_rate * (X.T @ residual) / len(X)
-        self.intercept_ -= self.learning_rate * residual.mean()
+        self.coef_, self.intercept_ = adaline_step(self.coef_, self.intercept_, X, targets,
+                                                   self.learning_rate)
 
 
 # -------------------------------------------------------------- logistic regression
@@ -374,12 +367,86 @@ class LogisticRegression(_BinaryClassifier):
         return losses.binary_cross_entropy(y01, p) + penalty
 
     def _step(self, X, y01):
-        error = activations.sigmoid(X @ self.coef_ + self.intercept_) - y01  # dJ/dz * n
-        gradient_sum = X.T @ error + self.alpha * self.coef_  # n times the gradient
-        self.coef_ -= self.learning_rate * gradient_sum / len(X)
-        self.intercept_ -= self.learning_rate * error.mean()
+        self.coef_, self.intercept_ = logistic_step(self.coef_, self.intercept_, X, y01,
+                                                    self.learning_rate, self.alpha)
 
     def predict_proba(self, X):
         """Probabilities of ``classes_[0]`` and ``classes_[1]``: (n_samples, 2)."""
         p = activations.sigmoid(self.decision_function(X))
         return np.column_stack([1 - p, p])
+
+
+# ------------------------------------------------------------- the models' arithmetic
+
+def normal_equations(X, y, alpha=0.0):
+    """Least squares (ridge for ``alpha > 0``) in closed form, intercept not penalised.
+
+    Centring ``X`` and ``y`` removes the intercept from the problem; the weights solve
+    ``(Xc^T Xc + alpha I) w = Xc^T yc``, and the intercept puts the fit through the
+    means.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+    alpha : float, default 0.0
+
+    Returns
+    -------
+    coef : ndarray of shape (n_features,)
+    intercept : float
+    """
+    x_mean, y_mean = X.mean(axis=0), y.mean()
+    Xc, yc = X - x_mean, y - y_mean
+    if alpha:
+        coef = np.linalg.solve(Xc.T @ Xc + alpha * np.eye(X.shape[1]), Xc.T @ yc)
+    else:  # lstsq also copes with collinear features
+        coef = np.linalg.lstsq(Xc, yc, rcond=None)[0]
+    return coef, float(y_mean - x_mean @ coef)
+
+
+def adaline_step(coef, intercept, X, targets, learning_rate):
+    """One gradient step of Adaline on a batch, on the half mean squared error of the
+    net input.
+
+    Parameters
+    ----------
+    coef : ndarray of shape (n_features,)
+    intercept : float
+    X : ndarray of shape (n_batch, n_features)
+    targets : ndarray of shape (n_batch,)
+        -1 or +1.
+    learning_rate : float
+
+    Returns
+    -------
+    coef, intercept
+        The weights after the step (new objects).
+    """
+    residual = X @ coef + intercept - targets  # (n_batch,)
+    coef = coef - learning_rate * (X.T @ residual) / len(X)
+    return coef, intercept - learning_rate * residual.mean()
+
+
+def logistic_step(coef, intercept, X, y01, learning_rate, alpha=0.0):
+    """One gradient step of logistic regression on a batch: mean cross-entropy plus
+    ``alpha / (2 n) ||w||^2``.
+
+    Parameters
+    ----------
+    coef : ndarray of shape (n_features,)
+    intercept : float
+    X : ndarray of shape (n_batch, n_features)
+    y01 : ndarray of shape (n_batch,)
+        0 or 1.
+    learning_rate, alpha : float
+
+    Returns
+    -------
+    coef, intercept
+        The weights after the step (new objects).
+    """
+    error = activations.sigmoid(X @ coef + intercept) - y01  # dJ/dz * n
+    gradient_sum = X.T @ error + alpha * coef  # n times the gradient
+    coef = coef - learning_rate * gradient_sum / len(X)
+    return coef, intercept - learning_rate * error.mean()

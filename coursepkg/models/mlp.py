@@ -48,31 +48,21 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from coursepkg.nn import activations as act
 from coursepkg.nn import initializers, losses, optimizers
 from coursepkg.nn.divergence import diverged
+from coursepkg.nn.dropout import dropout_mask
+from coursepkg.nn.normalization import (
+    BATCH_NORM_MOMENTUM,
+    BatchNormCache,
+    batch_norm_backward,
+    batch_norm_forward,
+)
+from coursepkg.nn.optimizers import clip_by_global_norm
 from coursepkg.nn.layers import dense
 from coursepkg.nn.preprocessing import one_hot
 
-__all__ = ["MLPClassifier", "MLPRegressor", "ForwardPass", "Gradients", "BatchNormCache"]
+__all__ = ["MLPClassifier", "MLPRegressor", "ForwardPass", "Gradients"]
 
 _RELU_FAMILY = {"relu", "leaky_relu", "elu"}
 _TRAINABLE = [name for name in act.ELEMENTWISE if name != "step"]  # usable in hidden layers
-BATCH_NORM_EPSILON = 1e-5  # added to the variance before the square root
-BATCH_NORM_MOMENTUM = 0.9  # running <- momentum * running + (1 - momentum) * batch value
-
-
-class BatchNormCache(NamedTuple):
-    """Values of one batch-normalised layer kept for the backward pass."""
-
-    #: ndarray of shape (n_samples, units): The normalised ``u``.
-    x_hat: np.ndarray
-    #: ndarray of shape (units,): ``1 / sqrt(var + eps)``.
-    inv_std: np.ndarray
-    #: ndarray of shape (units,): The mean used, the batch's own when ``training`` is
-    #: True, else the running average.
-    mean: np.ndarray
-    #: ndarray of shape (units,): The variance used, chosen like ``mean``.
-    var: np.ndarray
-    #: bool: Whether the batch's own statistics were used.
-    training: bool
 
 
 class ForwardPass(NamedTuple):
@@ -336,8 +326,7 @@ class _BaseMLP(BaseEstimator):
                 out = hidden[i].function(z[-1])
                 mask = None
                 if training and self.dropout:
-                    keep = self._rng.random(out.shape, dtype=out.dtype) >= self.dropout
-                    mask = keep * out.dtype.type(1 / (1 - self.dropout))
+                    mask = dropout_mask(out.shape, self.dropout, self._rng, out.dtype)
                     out *= mask
                 masks.append(mask)
             else:
@@ -346,25 +335,8 @@ class _BaseMLP(BaseEstimator):
         return ForwardPass(z, a, masks, norms[:len(hidden)])
 
     def _batch_norm_forward(self, u, i, training):
-        if training:
-            mean, var = u.mean(axis=0), u.var(axis=0)
-        else:
-            mean, var = self.batch_norm_means_[i], self.batch_norm_vars_[i]
-        inv_std = 1 / np.sqrt(var + BATCH_NORM_EPSILON)
-        x_hat = (u - mean) * inv_std
-        z = x_hat * self.batch_norm_scales_[i] + self.intercepts_[i]
-        return z, BatchNormCache(x_hat, inv_std, mean, var, training)
-
-    def _batch_norm_backward(self, delta, i, norm):
-        """From ``dJ/dz`` to ``dJ/du`` through the normalisation; also ``dJ/dscale``."""
-        scale_grad = (delta * norm.x_hat).sum(axis=0)
-        d_x_hat = delta * self.batch_norm_scales_[i]
-        if not norm.training:  # fixed statistics: a plain elementwise affine map
-            return d_x_hat * norm.inv_std, scale_grad
-        # The batch mean and variance depend on every sample of the batch as well.
-        d_u = (d_x_hat - d_x_hat.mean(axis=0)
-               - norm.x_hat * (d_x_hat * norm.x_hat).mean(axis=0)) * norm.inv_std
-        return d_u, scale_grad
+        stats = () if training else (self.batch_norm_means_[i], self.batch_norm_vars_[i])
+        return batch_norm_forward(u, self.batch_norm_scales_[i], self.intercepts_[i], *stats)
 
     def _backward(self, cache, Y):
         n_samples = len(Y)
@@ -377,8 +349,8 @@ class _BaseMLP(BaseEstimator):
         for i in reversed(range(len(self.coefs_))):
             intercept_grads[i] = delta.sum(axis=0)
             if i < len(scale_grads):  # batch norm: continue from dJ/dz to dJ/du = a @ W
-                delta, scale_grads[i] = self._batch_norm_backward(delta, i,
-                                                                  cache.batch_norm[i])
+                delta, scale_grads[i] = batch_norm_backward(
+                    delta, self.batch_norm_scales_[i], cache.batch_norm[i])
             coef_grads[i] = cache.a[i].T @ delta
             if self.alpha:
                 coef_grads[i] += (self.alpha / n_samples) * self.coefs_[i]
@@ -460,10 +432,7 @@ class _BaseMLP(BaseEstimator):
         loss = self._objective_from_output(Y, cache.a[-1])
         grads = grads.coefs + grads.intercepts + grads.batch_norm_scales
         if self.clip_norm is not None:
-            grad_norm = np.sqrt(sum(float(np.vdot(g, g)) for g in grads))
-            if grad_norm > self.clip_norm:
-                for g in grads:
-                    g *= self.clip_norm / grad_norm
+            clip_by_global_norm(grads, self.clip_norm)
         self._optimizer.step(self._parameters(), grads)
         for i in range(len(self.batch_norm_scales_)):  # running averages for prediction
             batch_stats = cache.batch_norm[i]

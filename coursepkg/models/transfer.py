@@ -27,7 +27,7 @@ ACTIVATION_NAMES = {"identity": "identity", "logistic": "sigmoid", "tanh": "tanh
 
 
 def from_sklearn(estimator):
-    """A :mod:`coursepkg.models.mlp` estimator holding a copy of a fitted scikit-learn MLP.
+    """A copy of a fitted scikit-learn MLP as a :mod:`coursepkg.models.mlp` estimator.
 
     Parameters
     ----------
@@ -56,8 +56,8 @@ def from_sklearn(estimator):
     if getattr(estimator, "loss", "squared_error") not in ("squared_error", "log_loss"):
         raise ValueError(f"loss={estimator.loss!r} has no counterpart in "
                          "coursepkg.models.mlp, which fits the squared error")
-    target_kwargs = {"classes": estimator.classes_} if target is mlp.MLPClassifier else {}
-    return target.from_weights(estimator.coefs_, estimator.intercepts_, **target_kwargs,
+    targets = {"classes": estimator.classes_} if target is mlp.MLPClassifier else {}
+    return target.from_weights(estimator.coefs_, estimator.intercepts_, **targets,
                                activation=ACTIVATION_NAMES[estimator.activation],
                                alpha=estimator.alpha, dtype=np.float64)
 

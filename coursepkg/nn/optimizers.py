@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "get"]
+__all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "get", "clip_by_global_norm"]
 
 
 class Optimizer:
@@ -48,12 +48,14 @@ class Optimizer:
             self._state = self._init_state(params)
         self.iterations += 1
         for i, (p, g) in enumerate(zip(params, grads)):
-            self._update(i, p, g)
+            self.update(i, p, g)
 
     def _init_state(self, params):
         return None
 
-    def _update(self, i, param, grad):
+    def update(self, i, param, grad):
+        """The rule of one optimizer: change ``param`` in place, given its gradient ``grad``
+        (same shape); ``i`` indexes the parameter's own state (velocity, averages)."""
         raise NotImplementedError
 
 
@@ -83,7 +85,7 @@ class SGD(Optimizer):
     def _init_state(self, params):
         return [np.zeros_like(p) for p in params] if self.momentum else None
 
-    def _update(self, i, param, grad):
+    def update(self, i, param, grad):
         lr = self.learning_rate / (1 + self.decay * (self.iterations - 1))
         if not self.momentum:
             param -= lr * grad
@@ -113,7 +115,7 @@ class Adagrad(Optimizer):
     def _init_state(self, params):
         return [np.zeros_like(p) for p in params]
 
-    def _update(self, i, param, grad):
+    def update(self, i, param, grad):
         G = self._state[i]
         G += grad * grad
         param -= self.learning_rate * grad / (np.sqrt(G) + self.epsilon)
@@ -136,7 +138,7 @@ class RMSprop(Optimizer):
     def _init_state(self, params):
         return [np.zeros_like(p) for p in params]
 
-    def _update(self, i, param, grad):
+    def update(self, i, param, grad):
         s = self._state[i]
         s *= self.rho
         s += (1 - self.rho) * grad * grad
@@ -167,7 +169,7 @@ class Adam(Optimizer):
     def _init_state(self, params):
         return [(np.zeros_like(p), np.zeros_like(p)) for p in params]
 
-    def _update(self, i, param, grad):
+    def update(self, i, param, grad):
         m, v = self._state[i]
         m *= self.beta_1
         m += (1 - self.beta_1) * grad
@@ -189,3 +191,23 @@ def get(name, learning_rate):
     if key not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {name!r}; valid names are {', '.join(OPTIMIZERS)}")
     return OPTIMIZERS[key](learning_rate=learning_rate)
+
+
+def clip_by_global_norm(grads, max_norm):
+    """Scale every gradient by ``min(1, max_norm / ||g||)``, in place; return ``||g||``.
+
+    ``||g||`` is the norm of all the arrays together, as one vector: the direction of
+    the whole step is kept and its length bounded by ``max_norm`` (Pascanu et al., 2013).
+
+    Parameters
+    ----------
+    grads : list of ndarray
+        The gradients of one step, any shapes; modified in place.
+    max_norm : float
+        The largest global norm let through.
+    """
+    grad_norm = np.sqrt(sum(float(np.vdot(g, g)) for g in grads))
+    if grad_norm > max_norm:
+        for g in grads:
+            g *= max_norm / grad_norm
+    return grad_norm
