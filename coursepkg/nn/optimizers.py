@@ -197,7 +197,7 @@ def clip_by_global_norm(grads, max_norm):
     """Scale every gradient by ``min(1, max_norm / ||g||)``, in place; return ``||g||``.
 
     ``||g||`` is the norm of all the arrays together, as one vector: the direction of
-    the whole step is kept and its length bounded by ``max_norm`` (Pascanu et al., 2013).
+    the step is kept, its length bounded by ``max_norm`` (Pascanu et al., 2013).
 
     Parameters
     ----------
