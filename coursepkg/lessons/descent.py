@@ -22,6 +22,7 @@ import math
 import numpy as np
 
 from coursepkg.nn.divergence import diverged
+from coursepkg.nn.validation import check_positive
 
 __all__ = ["least_squares_cost", "least_squares_gradient", "least_squares_hessian",
            "max_stable_learning_rate", "gradient_descent", "n_minibatches",
@@ -55,14 +56,6 @@ def _check_weights(w, n_features):
 def _check_alpha(alpha):
     if not (np.isscalar(alpha) and np.isfinite(alpha) and alpha >= 0):
         raise ValueError(f"alpha must be a number >= 0, got {alpha!r}")
-
-
-def _check_positive(name, value, integer=False):
-    kind = (int, np.integer) if integer else (int, float, np.integer, np.floating)
-    if not isinstance(value, kind) or isinstance(value, bool) or not np.isfinite(value) \
-            or not value > 0:
-        raise ValueError(
-            f"{name} must be a positive {'integer' if integer else 'number'}, got {value!r}")
 
 
 def least_squares_cost(w, X, y, alpha=0.0):
@@ -146,8 +139,8 @@ def gradient_descent(gradient, w0, learning_rate, n_steps):
         Row ``t`` is the iterate after ``t`` steps. A diverging run stops at the first
         iterate that is not finite, so fewer rows may be returned.
     """
-    _check_positive("learning_rate", learning_rate)
-    _check_positive("n_steps", n_steps, integer=True)
+    check_positive("learning_rate", learning_rate)
+    check_positive("n_steps", n_steps, integer=True)
     w = np.array(w0, dtype=np.float64)
     path = [w.copy()]
     with np.errstate(over="ignore", invalid="ignore"):
@@ -169,8 +162,8 @@ def n_minibatches(n_samples, batch_size):
     The last batch holds the remaining ``n_samples % batch_size`` samples when the division
     is not exact; a batch size larger than the data set gives one batch.
     """
-    _check_positive("n_samples", n_samples, integer=True)
-    _check_positive("batch_size", batch_size, integer=True)
+    check_positive("n_samples", n_samples, integer=True)
+    check_positive("batch_size", batch_size, integer=True)
     return -(-int(n_samples) // int(batch_size))
 
 
@@ -203,8 +196,8 @@ def minibatch_gradient_descent(X, y, *, batch_size, learning_rate, epochs, alpha
         The cost on the *whole* data set before the first update and after every update.
     """
     X, y = _check_data(X, y)
-    _check_positive("learning_rate", learning_rate)
-    _check_positive("epochs", epochs, integer=True)
+    check_positive("learning_rate", learning_rate)
+    check_positive("epochs", epochs, integer=True)
     _check_alpha(alpha)
     n_samples = len(X)
     n_minibatches(n_samples, batch_size)  # validates batch_size
@@ -264,7 +257,7 @@ def lasso_ista(X, y, alpha, *, n_steps=10_000, tol=1e-10):
     """
     X, y = _check_data(X, y)
     _check_alpha(alpha)
-    _check_positive("n_steps", n_steps, integer=True)
+    check_positive("n_steps", n_steps, integer=True)
     step = max_stable_learning_rate(X) / 2  # 1 / lambda_max
     if not math.isfinite(step):  # X is all zeros: the penalty alone decides
         return np.zeros(X.shape[1])

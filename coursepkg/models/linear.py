@@ -17,17 +17,10 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from coursepkg.nn import activations, losses
 from coursepkg.nn.divergence import diverged
+from coursepkg.nn.validation import check_positive
 
 __all__ = ["LinearRegression", "Perceptron", "Adaline", "LogisticRegression", "normal_equations",
            "adaline_step", "logistic_step"]
-
-
-def _check_positive(name, value, integer=False):
-    kind = (int, np.integer) if integer else (int, float, np.integer, np.floating)
-    if not isinstance(value, kind) or isinstance(value, bool) or not np.isfinite(value) \
-            or not value > 0:
-        raise ValueError(
-            f"{name} must be a positive {'integer' if integer else 'number'}, got {value!r}")
 
 
 def _divergence_is_reported(fit):
@@ -135,8 +128,8 @@ class LinearRegression(RegressorMixin, _Linear):
         if self.solver == "normal":
             self._fit_normal_equations(X, y)
         else:
-            _check_positive("learning_rate", self.learning_rate)
-            _check_positive("epochs", self.epochs, integer=True)
+            check_positive("learning_rate", self.learning_rate)
+            check_positive("epochs", self.epochs, integer=True)
             self._fit_gradient_descent(X, y)
         return self
 
@@ -205,8 +198,8 @@ class Perceptron(_BinaryClassifier):
 
     def fit(self, X, y):
         """Run the perceptron rule on ``X`` (n_samples, n_features) and labels ``y``."""
-        _check_positive("learning_rate", self.learning_rate)
-        _check_positive("epochs", self.epochs, integer=True)
+        check_positive("learning_rate", self.learning_rate)
+        check_positive("epochs", self.epochs, integer=True)
         X, y01 = self._validate_binary(X, y)
         targets = 2 * y01 - 1  # -1 / +1
         rng = np.random.default_rng(self.random_state)
@@ -268,8 +261,8 @@ class Adaline(_BinaryClassifier):
         """Fit by (stochastic) gradient descent on the squared error of the net input."""
         if self.solver not in ("gd", "sgd"):
             raise ValueError(f"unknown solver {self.solver!r}; valid names are gd, sgd")
-        _check_positive("learning_rate", self.learning_rate)
-        _check_positive("epochs", self.epochs, integer=True)
+        check_positive("learning_rate", self.learning_rate)
+        check_positive("epochs", self.epochs, integer=True)
         X, y01 = self._validate_binary(X, y)
         targets = 2 * y01 - 1
         rng = np.random.default_rng(self.random_state)
@@ -335,10 +328,10 @@ class LogisticRegression(_BinaryClassifier):
     @_divergence_is_reported
     def fit(self, X, y):
         """Fit to ``X`` (n_samples, n_features) and two-class labels ``y``."""
-        _check_positive("learning_rate", self.learning_rate)
-        _check_positive("epochs", self.epochs, integer=True)
+        check_positive("learning_rate", self.learning_rate)
+        check_positive("epochs", self.epochs, integer=True)
         if self.batch_size is not None:
-            _check_positive("batch_size", self.batch_size, integer=True)
+            check_positive("batch_size", self.batch_size, integer=True)
         if not self.alpha >= 0:
             raise ValueError(f"alpha must be >= 0, got {self.alpha!r}")
         X, y01 = self._validate_binary(X, y)

@@ -56,6 +56,7 @@ from coursepkg.nn.normalization import (
     batch_norm_forward,
 )
 from coursepkg.nn.optimizers import clip_by_global_norm
+from coursepkg.nn.validation import check_positive
 from coursepkg.nn.layers import dense
 from coursepkg.nn.preprocessing import one_hot
 
@@ -194,20 +195,14 @@ class _BaseMLP(BaseEstimator):
         return found
 
     def _check_parameters(self):
-        def positive(name, value, integer=False):
-            kind = (int, np.integer) if integer else (int, float, np.integer, np.floating)
-            if not isinstance(value, kind) or isinstance(value, bool) or not value > 0 \
-                    or not np.isfinite(value):
-                raise ValueError(f"{name} must be a positive {'integer' if integer else 'number'}, "
-                                 f"got {value!r}")
         if isinstance(self.optimizer, str):
-            positive("learning_rate", self.learning_rate)
+            check_positive("learning_rate", self.learning_rate)
             optimizers.get(self.optimizer, self.learning_rate)  # raises on unknown names
         elif not isinstance(self.optimizer, optimizers.Optimizer):
             raise ValueError(f"optimizer must be a name or an Optimizer, got {self.optimizer!r}")
-        positive("epochs", self.epochs, integer=True)
-        positive("batch_size", self.batch_size, integer=True)
-        positive("n_iter_no_change", self.n_iter_no_change, integer=True)
+        check_positive("epochs", self.epochs, integer=True)
+        check_positive("batch_size", self.batch_size, integer=True)
+        check_positive("n_iter_no_change", self.n_iter_no_change, integer=True)
         if not self.alpha >= 0:
             raise ValueError(f"alpha must be >= 0, got {self.alpha!r}")
         if not 0 <= self.dropout < 1:
@@ -216,7 +211,7 @@ class _BaseMLP(BaseEstimator):
             raise ValueError(
                 f"validation_fraction must be in (0, 1), got {self.validation_fraction!r}")
         if self.clip_norm is not None:
-            positive("clip_norm", self.clip_norm)
+            check_positive("clip_norm", self.clip_norm)
         if self.init != "auto":
             initializers.get(self.init)
         if np.dtype(self.dtype) not in (np.float32, np.float64):
