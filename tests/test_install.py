@@ -162,7 +162,9 @@ def test_environment_yml_installs_what_the_notebooks_need_only():
     third_party = imported - set(sys.stdlib_module_names)
     assert {"numpy", "sklearn", "tensorflow", "keras", "coursepkg"} <= third_party
 
-    requirements = [r.replace("-e .", "coursepkg") for r in pip_section]
+    # A notebook runs in a kernel: repo2docker's base environment (like Colab and any local
+    # Jupyter) has ipykernel and with it IPython, whatever environment.yml lists.
+    requirements = [r.replace("-e .", "coursepkg") for r in pip_section] + ["ipykernel"]
     binder, absent = requirement_closure(requirements)
     assert not binder & {"jupyter-book", "pytest", "nbval", "playwright"}, (
         "environment.yml brings in the book or test tools")
