@@ -156,6 +156,8 @@ def _key(estimator):
 
 @parametrize_with_checks(
     [MLPClassifier(**FAST), MLPClassifier(**FAST, batch_norm=True, dropout=0.1),
+     MLPClassifier(**FAST, loss="squared_error", output_activation="sigmoid",
+                   bias_init="normal"),
      MLPRegressor(**FAST), LinearRegression(),
      LinearRegression(solver="gd", alpha=0.1, learning_rate=0.01), Perceptron(),
      Adaline(learning_rate=0.01, epochs=20), LogisticRegression(epochs=50)],

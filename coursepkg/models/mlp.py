@@ -6,16 +6,22 @@ A network with ``L`` layers computes, for a batch ``X`` of shape ``(n_samples, n
     z[i] = a[i] @ coefs_[i] + intercepts_[i]          i = 0 .. L-1
     a[i + 1] = f_i(z[i])
 
-with a hidden activation ``f_i`` for every hidden layer and an output activation chosen
-from the task:
+with a hidden activation ``f_i`` for every hidden layer and, by default, an output
+activation and a loss chosen from the task:
 
 * regression: identity, loss = half the squared error summed over the outputs;
 * two classes: one sigmoid unit giving ``P(class 1)``, loss = binary cross-entropy
   (scikit-learn's choice, so weights copy between the two libraries);
-* more classes: softmax, loss = categorical cross-entropy.
+* more classes: softmax, loss = categorical cross-entropy;
+* multilabel targets (``y`` of shape (n_samples, n_labels) holding 0 and 1): one sigmoid
+  unit per label, loss = binary cross-entropy summed over the labels.
 
 Each pair is a *canonical link*: the gradient of the loss with respect to ``z[L-1]`` is
-simply ``(a[L] - Y) / n_samples``. The training objective adds an L2 penalty::
+simply ``(a[L] - Y) / n_samples``. :class:`MLPClassifier` can also pair
+``loss="squared_error"`` (half the squared error on one-hot targets, the classic
+networks' choice) with a sigmoid or softmax output; there the derivative of the output
+does not cancel, and the backward pass multiplies ``(a[L] - Y) / n_samples`` by it
+(the activation's vector-Jacobian product). The training objective adds an L2 penalty::
 
     J = mean loss + alpha / (2 n_samples) * sum_i ||coefs_[i]||^2
 
@@ -38,12 +44,14 @@ import copy
 from typing import NamedTuple
 
 import numpy as np
+from scipy.special import logsumexp
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from coursepkg.nn import activations as act
 from coursepkg.nn import initializers, losses, optimizers
@@ -63,6 +71,11 @@ from coursepkg.nn.preprocessing import one_hot
 __all__ = ["MLPClassifier", "MLPRegressor", "ForwardPass", "Gradients"]
 
 _RELU_FAMILY = {"relu", "leaky_relu", "elu"}
+_LOSSES = ("log_loss", "squared_error")
+_OUTPUTS = ("auto", "softmax", "sigmoid", "identity")
+#: (loss, output activation) pairs whose dJ/dz is (a - Y) / n: the output's derivative cancels
+_CANONICAL = {("log_loss", "softmax"), ("log_loss", "sigmoid"), ("squared_error", "identity")}
+_BIAS_INITS = ("zeros", "normal")
 _TRAINABLE = [name for name in act.ELEMENTWISE if name != "step"]  # usable in hidden layers
 
 
@@ -150,7 +163,7 @@ class _BaseMLP(BaseEstimator):
                  learning_rate=0.001, epochs=200, batch_size=200, shuffle=True, alpha=0.0001,
                  dropout=0.0, batch_norm=False, early_stopping=False, validation_fraction=0.1,
                  n_iter_no_change=10, tol=1e-4, clip_norm=None, init="auto",
-                 random_state=None, dtype=np.float32, progress=False):
+                 bias_init="zeros", random_state=None, dtype=np.float32, progress=False):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.optimizer = optimizer
@@ -167,6 +180,7 @@ class _BaseMLP(BaseEstimator):
         self.tol = tol
         self.clip_norm = clip_norm
         self.init = init
+        self.bias_init = bias_init
         self.random_state = random_state
         self.dtype = dtype
         self.progress = progress
@@ -214,16 +228,20 @@ class _BaseMLP(BaseEstimator):
             check_positive("clip_norm", self.clip_norm)
         if self.init != "auto":
             initializers.get(self.init)
+        if self.bias_init not in _BIAS_INITS:
+            raise ValueError(f"bias_init must be one of {', '.join(_BIAS_INITS)}, "
+                             f"got {self.bias_init!r}")
         if np.dtype(self.dtype) not in (np.float32, np.float64):
             raise ValueError(f"dtype must be float32 or float64, got {self.dtype!r}")
 
     # ----------------------------------------------------------- initialisation
 
-    def _initialize(self, n_features, n_outputs, output_intercept=0.0):
+    def _initialize(self, n_features, n_outputs, output_intercept=None):
         """Draw the weights, build the optimizer, reset the history.
 
-        The hidden biases start at 0 and the output biases at ``output_intercept``
-        (a scalar or one value per output).
+        The biases start at 0 (``bias_init="zeros"``) or are drawn from N(0, 1) after each
+        layer's weights (``"normal"``); ``output_intercept`` (a scalar or one value per
+        output), when given, replaces the output biases.
         """
         self._rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31))
         dtype = np.dtype(self.dtype)
@@ -236,8 +254,10 @@ class _BaseMLP(BaseEstimator):
                 relu_like = i < len(hidden) and hidden[i].name in _RELU_FAMILY
                 name = "he_normal" if relu_like else "glorot_uniform"
             self.coefs_.append(initializers.get(name)(fan_in, fan_out, self._rng, dtype=dtype))
-            self.intercepts_.append(np.zeros(fan_out, dtype=dtype))
-        self.intercepts_[-1][:] = output_intercept
+            self.intercepts_.append(np.zeros(fan_out, dtype=dtype) if self.bias_init == "zeros"
+                                    else self._rng.standard_normal(fan_out).astype(dtype))
+        if output_intercept is not None:
+            self.intercepts_[-1][:] = output_intercept
         hidden_units = sizes[1:-1] if self.batch_norm else []
         self.batch_norm_scales_ = [np.ones(units, dtype=dtype) for units in hidden_units]
         self.batch_norm_means_ = [np.zeros(units, dtype=dtype) for units in hidden_units]
@@ -247,6 +267,7 @@ class _BaseMLP(BaseEstimator):
         self.loss_curve_ = []
         self.validation_scores_ = [] if self.early_stopping else None
         self.best_validation_score_ = None
+        self.best_loss_ = None
         self.n_iter_ = 0
 
     @classmethod
@@ -301,7 +322,12 @@ class _BaseMLP(BaseEstimator):
         return model
 
     def _set_targets(self, classes, n_outputs):
-        """Set the target attributes (``classes_`` or ``n_outputs_``) for ``from_weights``."""
+        """Set the target attributes (``classes_`` or ``n_outputs_``, and
+        ``out_activation_``) for ``from_weights``."""
+        raise NotImplementedError
+
+    def _loss_name(self):
+        """"log_loss" or "squared_error": the loss whose mean ``fit`` minimises."""
         raise NotImplementedError
 
     # ---------------------------------------------------------- forward/backward
@@ -325,7 +351,7 @@ class _BaseMLP(BaseEstimator):
                     out *= mask
                 masks.append(mask)
             else:
-                out = act.get(self._output_activation()).function(z[-1])
+                out = act.get(self.out_activation_).function(z[-1])
             a.append(out)
         return ForwardPass(z, a, masks, norms[:len(hidden)])
 
@@ -339,8 +365,7 @@ class _BaseMLP(BaseEstimator):
         coef_grads = [None] * len(self.coefs_)
         intercept_grads = [None] * len(self.coefs_)
         scale_grads = [None] * len(self.batch_norm_scales_)
-        # dJ/dz of the output layer (canonical link); 1/n is folded into every delta.
-        delta = (cache.a[-1] - Y) * (1 / n_samples)
+        delta = self._output_delta(cache, Y)  # dJ/dz[L-1]; 1/n is folded into every delta
         for i in reversed(range(len(self.coefs_))):
             intercept_grads[i] = delta.sum(axis=0)
             if i < len(scale_grads):  # batch norm: continue from dJ/dz to dJ/du = a @ W
@@ -359,6 +384,25 @@ class _BaseMLP(BaseEstimator):
             else:
                 delta *= hidden[i - 1].derivative(cache.z[i - 1], cache.a[i])
         return Gradients(coef_grads, intercept_grads, scale_grads)
+
+    def _output_delta(self, cache, Y):
+        """``dJ/dz`` of the output layer, ``(n_samples, n_outputs)``, for the mean loss.
+
+        ``(a - Y) / n`` is ``dJ/da`` for half the squared error, and ``dJ/dz`` itself for a
+        canonical pair; otherwise the output activation's backward pass finishes the chain.
+        """
+        delta = (cache.a[-1] - Y) * (1 / len(Y))
+        if (self._loss_name(), self.out_activation_) in _CANONICAL:
+            return delta
+        return act.get(self.out_activation_).backward(delta, cache.z[-1], cache.a[-1])
+
+    def _loss(self, Y, P):
+        """Mean over the samples of the loss summed over the outputs."""
+        if self._loss_name() == "squared_error":
+            return 0.5 * Y.shape[1] * losses.mse(Y, P, validate=False)
+        if self.out_activation_ == "softmax":
+            return losses.categorical_cross_entropy(Y, P, validate=False)
+        return Y.shape[1] * losses.binary_cross_entropy(Y, P, validate=False)
 
     def _objective_from_output(self, Y, output):
         loss = self._loss(Y, output)  # NaN or inf when the output holds NaN or inf
@@ -468,12 +512,12 @@ class _BaseMLP(BaseEstimator):
             self._initialize(X.shape[1], Y.shape[1], self._initial_output_intercept(Y))
         X_val = Y_val = None
         if self.early_stopping and not incremental:
-            stratify = y if isinstance(self, ClassifierMixin) else None
+            single_label = isinstance(self, ClassifierMixin) and not self._multilabel
+            stratify = y if single_label else None
             X, X_val, Y, Y_val = train_test_split(
                 X, Y, test_size=self.validation_fraction, stratify=stratify,
                 random_state=int(self._rng.integers(2**31)))
         n_epochs = 1 if incremental else self.epochs
-        best = None
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"), \
                 _progress_bar(self.progress, total=n_epochs, desc=type(self).__name__) as bar:
             for _ in range(n_epochs):
@@ -481,17 +525,33 @@ class _BaseMLP(BaseEstimator):
                 self.n_iter_ += 1
                 bar.update()
                 bar.set_postfix(loss=f"{self.loss_curve_[-1]:.4f}")
-                if X_val is not None:
-                    score = self._score_encoded(X_val, Y_val)
-                    self.validation_scores_.append(score)
-                    if best is None or score > best[0] + self.tol:
-                        best = (score, self.n_iter_, self._snapshot())
-                    elif self.n_iter_ - best[1] >= self.n_iter_no_change:
-                        break
-        if best is not None:  # keep the weights of the best validation score
-            self.best_validation_score_ = best[0]
-            self._restore(best[2])
+                if X_val is not None and self._stop_early(self._score_encoded(X_val, Y_val)):
+                    break
+        if X_val is not None:  # keep the weights of the best validation score seen
+            self._restore(self._best_snapshot)
+            del self._best_snapshot
+        else:
+            self.best_loss_ = min(self.loss_curve_)
         return self
+
+    def _stop_early(self, score):
+        """Record an epoch's validation score; True once ``n_iter_no_change`` epochs in a
+        row have not beaten the best score by more than ``tol``.
+
+        The best score and its weights are tracked apart from that count, as scikit-learn
+        does: a gain smaller than ``tol`` does not reset the count, but its weights are the
+        ones kept.
+        """
+        self.validation_scores_.append(score)
+        best = self.best_validation_score_
+        if best is None or score > best:
+            self.best_validation_score_ = score
+            self._best_snapshot = self._snapshot()
+        if best is None or score > best + self.tol:
+            self._epochs_without_gain = 0
+        else:
+            self._epochs_without_gain += 1
+        return self._epochs_without_gain >= self.n_iter_no_change
 
     _STATE = ("coefs_", "intercepts_", "batch_norm_scales_", "batch_norm_means_",
               "batch_norm_vars_")
@@ -542,6 +602,14 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     activation : str or list of str, default "relu"
         Hidden activation, one name for every layer or one per hidden layer: "identity",
         "sigmoid" (or "logistic"), "tanh", "relu", "leaky_relu" or "elu".
+    loss : {"log_loss", "squared_error"}, default "log_loss"
+        Cross-entropy, or half the squared error between the output and the one-hot
+        targets (summed over the outputs, averaged over the samples).
+    output_activation : {"auto", "softmax", "sigmoid", "identity"}, default "auto"
+        "auto" is one sigmoid unit for two classes, a softmax for more and a sigmoid per
+        label for multilabel targets. "sigmoid" with more than two classes gives one
+        sigmoid unit per class (one-vs-rest); "softmax" with two classes gives two units.
+        "identity" needs ``loss="squared_error"`` (the cross-entropy needs probabilities).
     optimizer : str or :class:`coursepkg.nn.optimizers.Optimizer`, default "adam"
         "sgd", "adagrad", "rmsprop", "adam", or an optimizer object (copied at ``fit``;
         its own learning rate is used).
@@ -559,18 +627,23 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     batch_norm : bool, default False
         Batch-normalise the pre-activation of every hidden layer (see the module notes).
     early_stopping : bool, default False
-        Hold out ``validation_fraction`` of the data (stratified), stop after
-        ``n_iter_no_change`` epochs without a validation accuracy gain above ``tol``,
-        and keep the best weights.
+        Hold out ``validation_fraction`` of the data (stratified for single-label
+        targets), stop after ``n_iter_no_change`` epochs in a row that do not beat the
+        best validation accuracy by more than ``tol``, and keep the weights of the best
+        validation accuracy seen.
     validation_fraction : float, default 0.1
     n_iter_no_change : int, default 10
     tol : float, default 1e-4
     clip_norm : float, optional
         Rescale the gradient when its global L2 norm exceeds this value.
-    init : str, default "auto"
-        Weight initializer from :mod:`coursepkg.nn.initializers`; "auto" means He normal
-        for ReLU-like layers and Glorot uniform otherwise. Biases start at 0 (the
-        output biases of :class:`MLPRegressor` at the mean target).
+    init : str or callable, default "auto"
+        Weight initializer from :mod:`coursepkg.nn.initializers` (a name, or a function
+        ``init(fan_in, fan_out, rng, dtype=...)``); "auto" means He normal for
+        ReLU-like layers and Glorot uniform otherwise.
+    bias_init : {"zeros", "normal"}, default "zeros"
+        Biases start at 0, or drawn from the standard normal N(0, 1) (Nielsen's
+        networks). The output biases of :class:`MLPRegressor` start at the mean target
+        either way.
     random_state : int, RandomState or None
         Seeds the weights, the shuffling, dropout and the validation split.
     dtype : {np.float32, np.float64}, default np.float32
@@ -581,6 +654,12 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
+        The labels; ``arange(n_labels)`` for multilabel targets.
+    out_activation_ : str
+        The output activation used: "softmax", "sigmoid" or "identity".
+    n_outputs_ : int
+        Output units: 1 for two classes with a sigmoid or identity output, else one per
+        class (or label).
     coefs_ : list of ndarray
         ``coefs_[i]`` of shape (fan_in, fan_out), the weights of layer ``i``.
     intercepts_ : list of ndarray
@@ -590,39 +669,107 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         and variance, each of shape (units,); empty lists without batch normalisation.
     loss_curve_ : list of float
         Training objective averaged over each epoch.
+    best_loss_ : float or None
+        The smallest value in ``loss_curve_``; None with early stopping, as in
+        scikit-learn (the validation score decides there).
     validation_scores_ : list of float or None
-        Validation accuracy after each epoch (early stopping only).
+        Validation accuracy after each epoch (early stopping only; subset accuracy for
+        multilabel targets).
     best_validation_score_ : float or None
+        The largest of ``validation_scores_``: the restored weights score it.
     n_iter_ : int
         Epochs run.
     n_features_in_ : int
 
     Notes
     -----
-    With two classes the output is a single sigmoid unit giving ``P(classes_[1])``, as in
-    scikit-learn, so ``coefs_[-1]`` has one column; with more, a softmax over
-    ``n_classes`` units.
+    With two classes the default output is a single sigmoid unit giving
+    ``P(classes_[1])``, as in scikit-learn, so ``coefs_[-1]`` has one column; with more,
+    a softmax over ``n_classes`` units.
+
+    :meth:`predict_proba` returns the softmax itself, or for one sigmoid unit
+    ``[1 - p, p]``; for one sigmoid per class (one-vs-rest) it normalises the
+    sigmoids to sum to 1 in each row, as :class:`sklearn.multiclass.OneVsRestClassifier`
+    does; for multilabel targets it returns each label's probability. An identity
+    output gives no probabilities: ``predict_proba`` is then not available.
     """
 
-    def _output_activation(self):
-        return "sigmoid" if len(self.classes_) == 2 else "softmax"
+    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, loss="log_loss",
+                 output_activation="auto", optimizer="adam", learning_rate=0.001,
+                 epochs=200, batch_size=200, shuffle=True, alpha=0.0001, dropout=0.0,
+                 batch_norm=False, early_stopping=False, validation_fraction=0.1,
+                 n_iter_no_change=10, tol=1e-4, clip_norm=None, init="auto",
+                 bias_init="zeros", random_state=None, dtype=np.float32, progress=False):
+        super().__init__(
+            hidden_layer_sizes, activation, optimizer=optimizer, learning_rate=learning_rate,
+            epochs=epochs, batch_size=batch_size, shuffle=shuffle, alpha=alpha,
+            dropout=dropout, batch_norm=batch_norm, early_stopping=early_stopping,
+            validation_fraction=validation_fraction, n_iter_no_change=n_iter_no_change,
+            tol=tol, clip_norm=clip_norm, init=init, bias_init=bias_init,
+            random_state=random_state, dtype=dtype, progress=progress)
+        self.loss = loss
+        self.output_activation = output_activation
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+    def _loss_name(self):
+        return self.loss
+
+    def _check_parameters(self):
+        super()._check_parameters()
+        if self.loss not in _LOSSES:
+            raise ValueError(f"loss must be one of {', '.join(_LOSSES)}, got {self.loss!r}")
+        if self.output_activation not in _OUTPUTS:
+            raise ValueError(f"output_activation must be one of {', '.join(_OUTPUTS)}, got "
+                             f"{self.output_activation!r}")
+        if self.loss == "log_loss" and self.output_activation == "identity":
+            raise ValueError(
+                "loss='log_loss' needs probabilities, which an identity output does not "
+                "give: use output_activation='sigmoid' or 'softmax', or "
+                "loss='squared_error'")
+
+    def _set_classes(self, classes, multilabel=False):
+        """Store ``classes_`` and decide the output layer; return its number of units."""
+        self.classes_ = np.asarray(classes)
+        self._multilabel = multilabel
+        n_classes = len(self.classes_)
+        out = self.output_activation
+        if out == "auto":
+            out = "sigmoid" if multilabel or n_classes == 2 else "softmax"
+        if multilabel and out == "softmax":
+            raise ValueError("a softmax makes the classes exclusive, but multilabel targets "
+                             "may have several labels per sample: use "
+                             "output_activation='sigmoid' (or 'auto')")
+        self.out_activation_ = out
+        single = n_classes == 2 and out != "softmax" and not multilabel
+        self.n_outputs_ = 1 if single else n_classes
+        return self.n_outputs_
 
     def _initial_output_intercept(self, Y):
-        return 0.0
-
-    def _loss(self, Y, P):
-        if P.shape[1] == 1:
-            return losses.binary_cross_entropy(Y, P, validate=False)
-        return losses.categorical_cross_entropy(Y, P, validate=False)
+        return None
 
     def _validate_Xy(self, X, y, reset):
-        X, y = validate_data(self, X, y, reset=reset, dtype=np.dtype(self.dtype))
-        check_classification_targets(y)
+        X, y = self._validate_classification(X, y, reset)
         if reset:
-            self.classes_ = np.unique(y)
-            if len(self.classes_) < 2:
+            multilabel = type_of_target(y) == "multilabel-indicator"
+            classes = np.arange(y.shape[1]) if multilabel else np.unique(y)
+            if len(classes) < 2:
                 raise ValueError(f"{type(self).__name__} needs samples of at least 2 "
-                                 f"classes; y holds 1 class only: {self.classes_[0]!r}")
+                                 f"classes; y holds 1 class only: {classes[0]!r}")
+            self._set_classes(classes, multilabel)
+        return X, y
+
+    def _validate_classification(self, X, y, reset):
+        """Checked ``X`` and ``y``: labels (n_samples,), or a 0/1 multilabel matrix; a
+        single column is raveled with a ``DataConversionWarning``, as in scikit-learn."""
+        X, y = validate_data(self, X, y, reset=reset, dtype=np.dtype(self.dtype),
+                             multi_output=True)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
         return X, y
 
     def _set_targets(self, classes, n_outputs):
@@ -634,61 +781,108 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
             raise ValueError(f"classes must be at least 2 distinct labels, got {classes!r}")
         if not np.all(classes[:-1] < classes[1:]):
             raise ValueError("classes must be sorted, as fit stores them (np.unique)")
-        expected = 1 if len(classes) == 2 else len(classes)
+        expected = self._set_classes(classes)
         if n_outputs != expected:
-            raise ValueError(f"{len(classes)} classes need {expected} output unit(s), but "
-                             f"the last layer has {n_outputs}")
-        self.classes_ = classes
+            raise ValueError(f"{len(classes)} classes with a {self.out_activation_} output "
+                             f"need {expected} output unit(s), but the last layer has "
+                             f"{n_outputs}")
 
     def _encode(self, y):
+        dtype = np.dtype(self.dtype)
         y = np.asarray(y)
+        if self._multilabel:
+            if y.ndim != 2 or y.shape[1] != len(self.classes_) or not np.isin(y, (0, 1)).all():
+                raise ValueError(f"multilabel targets must be 0/1 arrays of shape "
+                                 f"(n_samples, {len(self.classes_)}), got shape {y.shape}")
+            return y.astype(dtype)
         index = np.searchsorted(self.classes_, y)
         index = np.minimum(index, len(self.classes_) - 1)
         unknown = self.classes_[index] != y
         if np.any(unknown):
             raise ValueError(f"y contains labels not in classes_ {self.classes_.tolist()}: "
                              f"{np.unique(y[unknown]).tolist()}")
-        dtype = np.dtype(self.dtype)
-        if len(self.classes_) == 2:
+        if self.n_outputs_ == 1:
             return index.astype(dtype).reshape(-1, 1)
         return one_hot(index, len(self.classes_), dtype=dtype)
 
+    def _decide(self, output):
+        """Class indices (n_samples,), or the 0/1 label matrix for multilabel targets."""
+        if self._multilabel:
+            return (output > 0.5).astype(int)
+        if output.shape[1] == 1:
+            return (output[:, 0] > 0.5).astype(int)
+        return output.argmax(axis=1)
+
     def _score_encoded(self, X, Y):
-        P = self._forward(X).a[-1]
-        if P.shape[1] == 1:
-            return float(np.mean((P[:, 0] > 0.5) == (Y[:, 0] > 0.5)))
-        return float(np.mean(P.argmax(axis=1) == Y.argmax(axis=1)))
+        decided = self._decide(self._forward(X).a[-1])
+        truth = self._decide(Y)
+        if self._multilabel:
+            return float(np.mean(np.all(decided == truth, axis=1)))
+        return float(np.mean(decided == truth))
 
     def partial_fit(self, X, y, classes=None):
         """One pass over ``(X, y)`` from the current weights (initialising them if needed).
 
-        ``classes`` (every class that will ever appear) is required at the first call.
+        ``classes`` (every class that will ever appear) is required at the first call,
+        except for multilabel targets, whose classes are their columns.
         """
         if not hasattr(self, "coefs_"):
-            if classes is None:
-                raise ValueError("classes must be given at the first call to partial_fit")
             self._check_parameters()
-            X, y = validate_data(self, X, y, dtype=np.dtype(self.dtype))
-            check_classification_targets(y)
-            self.classes_ = np.unique(classes)
-            if len(self.classes_) < 2:
+            X, y = self._validate_classification(X, y, reset=True)
+            multilabel = type_of_target(y) == "multilabel-indicator"
+            if multilabel:
+                classes = np.arange(y.shape[1]) if classes is None else classes
+            elif classes is None:
+                raise ValueError("classes must be given at the first call to partial_fit")
+            if len(np.unique(classes)) < 2:
                 raise ValueError("classes must hold at least 2 classes")
-            self._initialize(X.shape[1], 1 if len(self.classes_) == 2 else len(self.classes_))
+            self._initialize(X.shape[1], self._set_classes(np.unique(classes), multilabel))
         elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
             raise ValueError(f"classes {classes!r} differ from classes_ {self.classes_!r}")
         return self._fit(X, y, incremental=True)
 
+    def _has_probabilities(self):
+        return self.output_activation != "identity"
+
+    @available_if(_has_probabilities)
     def predict_proba(self, X):
-        """Class probabilities, shape (n_samples, n_classes), rows summing to 1."""
+        """Class probabilities, shape (n_samples, n_classes).
+
+        Rows sum to 1, except for multilabel targets, where column ``j`` is the
+        probability of label ``j`` (see the class notes).
+        """
         P = self._predict_output(X)
-        if P.shape[1] == 1:
+        if self.n_outputs_ == 1:
             return np.hstack([1 - P, P])
+        if self.out_activation_ == "sigmoid" and not self._multilabel:
+            return P / P.sum(axis=1, keepdims=True)
         return P
 
+    @available_if(_has_probabilities)
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`, shape (n_samples, n_classes).
+
+        Computed from the output pre-activations ``z``, so it stays finite where a
+        probability rounds to 0: ``log softmax(z) = z - logsumexp(z)`` and
+        ``log sigmoid(z) = -log(1 + exp(-z))``.
+        """
+        check_is_fitted(self)
+        z = self._forward(self._validate_X(X)).z[-1]
+        if self.out_activation_ == "softmax":
+            return z - logsumexp(z, axis=1, keepdims=True)
+        if self.n_outputs_ == 1:
+            return np.hstack([-np.logaddexp(0, z), -np.logaddexp(0, -z)])
+        log_p = -np.logaddexp(0, -z)
+        if self._multilabel:
+            return log_p
+        return log_p - logsumexp(log_p, axis=1, keepdims=True)
+
     def predict(self, X):
-        """Most probable class of each sample, shape (n_samples,)."""
-        proba = self.predict_proba(X)
-        return self.classes_[proba.argmax(axis=1)]
+        """Most probable class of each sample, shape (n_samples,); for multilabel
+        targets, the 0/1 matrix of the labels whose probability exceeds 0.5, shape
+        (n_samples, n_labels)."""
+        decided = self._decide(self._predict_output(X))
+        return decided if self._multilabel else self.classes_[decided]
 
 
 class MLPRegressor(RegressorMixin, _BaseMLP):
@@ -715,27 +909,26 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         tags.target_tags.multi_output = True
         return tags
 
-    def _output_activation(self):
-        return "identity"
+    def _loss_name(self):
+        return "squared_error"
 
     def _initial_output_intercept(self, Y):
         """The mean target: the network starts by predicting it (see the class notes)."""
         return Y.mean(axis=0)
-
-    def _loss(self, Y, P):
-        return 0.5 * Y.shape[1] * losses.mse(Y, P, validate=False)
 
     def _validate_Xy(self, X, y, reset):
         X, y = validate_data(self, X, y, reset=reset, dtype=np.dtype(self.dtype),
                              multi_output=True, y_numeric=True)
         if reset:
             self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
+            self.out_activation_ = "identity"
         return X, y
 
     def _set_targets(self, classes, n_outputs):
         if classes is not None:
             raise ValueError("MLPRegressor.from_weights takes no classes")
         self.n_outputs_ = n_outputs
+        self.out_activation_ = "identity"
 
     def _encode(self, y):
         y = np.asarray(y, dtype=np.dtype(self.dtype))
