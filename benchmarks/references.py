@@ -29,7 +29,7 @@ How the sources' conventions map onto the estimator's:
   ``alpha / (2 m) Σ w²`` per mini-batch of ``m``, which shrinks it by ``η alpha / m``.
   So ``alpha = λ m / n = 5.0 * 10 / 50,000 = 0.001``.
 
-Run (not part of the test suite; about 4 minutes on 2 cores with the default seeds)::
+Run (not part of the test suite; about 2 minutes on 2 cores with the default seeds)::
 
     COURSEPKG_DATA=../shared/data python benchmarks/references.py [--seeds 5]
 

@@ -1,4 +1,5 @@
-"""The benchmark script keeps working: each runner learns, and the report names every target.
+"""The benchmark script keeps working: each runner learns, the matrix-product floor does an
+epoch's products and nothing else, and the report names every target and the threads.
 
 ``benchmarks/mlp_mnist.py`` is not timed here (speed is the benchmark's business); these
 tests run it on a slice of MNIST for one or two epochs, so that a change in the package or
@@ -9,8 +10,10 @@ import argparse
 import importlib.util
 from pathlib import Path
 
+import numpy as np
 import pytest
 from optional_tools import needs_tensorflow
+from threadpoolctl import threadpool_limits
 
 from coursepkg.data import load_mnist
 
@@ -40,6 +43,46 @@ def test_flops_count_the_five_products_of_a_step(script):
     assert script.flops_per_epoch(60000) == 60000 * (forward + backward)
 
 
+def test_an_epoch_has_the_five_products_of_each_batch_at_their_real_shapes(script):
+    n_samples, batch = 300, 128   # batches of 128, 128 and 44
+    products = script.epoch_products(n_samples, batch_size=batch)
+    shapes = [(a.shape, b.shape, out.shape) for a, b, out in products]
+    expected = []
+    for size in (128, 128, 44):
+        expected += [((size, 784), (784, 128), (size, 128)),   # X_b @ W1
+                     ((size, 128), (128, 10), (size, 10)),     # A1 @ W2
+                     ((128, size), (size, 10), (128, 10)),     # A1.T @ D2
+                     ((size, 10), (10, 128), (size, 128)),     # D2 @ W2.T
+                     ((784, size), (size, 128), (784, 128))]   # X_b.T @ D1
+    assert shapes == expected
+    assert all(array.dtype == np.float32 for triple in products for array in triple)
+    flops = sum(2 * a.shape[0] * a.shape[1] * b.shape[1] for a, b, _ in products)
+    assert flops == script.flops_per_epoch(n_samples)
+
+
+def test_the_floor_times_the_products_and_nothing_else(script):
+    products = script.epoch_products(200, batch_size=128)
+    for _, _, out in products:
+        out.fill(np.nan)
+    times = script.time_products(products, repeats=2)
+    assert len(times) == 2 and all(t > 0 for t in times)
+    inputs = [(a.copy(), b.copy()) for a, b, _ in products]
+    assert all(np.allclose(out, a @ b, rtol=1e-5) for (a, b), (_, _, out) in zip(inputs, products))
+    script.time_products(products, repeats=1)   # the inputs are left as they were
+    assert all(np.array_equal(a, a0) and np.array_equal(b, b0)
+               for (a0, b0), (a, b, _) in zip(inputs, products))
+
+
+def test_the_threads_reported_follow_the_limit(script):
+    with threadpool_limits(1):
+        threads = script.pool_threads()
+        line = script.describe_threads()
+    blas = {name: n for name, n in threads.items() if name.startswith("blas ")}
+    assert any("(numpy)" in name for name in blas), threads
+    assert set(blas.values()) == {1}, threads
+    assert all(f"{name} {n}" in line for name, n in blas.items())
+
+
 @pytest.mark.mnist
 @pytest.mark.parametrize("name", ["coursepkg", "sklearn", "numpy loop",
                                   pytest.param("keras", marks=needs_tensorflow)])
@@ -58,7 +101,13 @@ def test_the_report_gives_every_figure_and_target(script, mnist_slice, monkeypat
     report = capsys.readouterr().out
     for name in script.RUNNERS:
         assert any(line.startswith(f"{name} ") for line in report.splitlines()), name
-    for label in ("our epoch time / Keras's", "our epoch time / sklearn's",
-                  "our GFLOP/s / GEMM rate", "accuracy gap (points)",
-                  "of the GEMM rate", "the bare NumPy loop's"):
+    labels = ["our epoch time / Keras's", "our epoch time / sklearn's",
+              "our epoch time / bare loop's", "accuracy gap (points)",
+              "matrix-product floor", "x floor"]
+    for label in labels:
         assert label in report, f"the report lacks {label!r}:\n{report}"
+    targets = [line for line in report.splitlines() if line.endswith("met")]
+    assert len(targets) == len(script.TARGETS) == 4
+    threads = [line for line in report.splitlines() if "threads: " in line and "blas " in line]
+    assert len(threads) == 2, "the BLAS threads, at the start and in the summary"
+    assert "GFLOP/s of" not in report and "GEMM" not in report
