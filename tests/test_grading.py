@@ -113,7 +113,52 @@ def renamed_without_metadata():
     return nb
 
 
+#: Cells a submission may add to fool a comparison made in its own kernel: NumPy's
+#: comparisons that always agree, the package's checks and reference functions replaced,
+#: builtins replaced. The grader compares in its own process, so none of them counts.
+NUMPY_PATCH = (
+    "import numpy as np\n"
+    "np.isclose = lambda a, b, **k: np.ones(np.broadcast(a, b).shape, bool)\n"
+    "np.allclose = lambda *a, **k: True\n"
+    "np.array_equal = lambda *a, **k: True\n"
+    "np.testing.assert_allclose = lambda *a, **k: None")
+PACKAGE_PATCH = (
+    "import coursepkg.course.checks as checks\n"
+    "import coursepkg.nn.layers as layers\n"
+    "checks.Check.same_array = lambda self, *a, **k: None\n"
+    "checks.Check.same_number = lambda self, *a, **k: None\n"
+    "layers.dense = lambda X, W, b: np.zeros((len(X), W.shape[1]))")
+BUILTINS_PATCH = (
+    "import builtins\n"
+    "builtins.isinstance = lambda *a, **k: True\n"
+    "builtins.abs = lambda x: 0\n"
+    "builtins.float = lambda *a: 0.0")
+ZERO_DENSE = "def dense(X, W, b):\n    return np.zeros((X.shape[0], W.shape[1]))"
+
+
+def wrong_and_patched(patch):
+    """q1's dense returns zeros, and a cell applies ``patch`` before the checks."""
+    def make():
+        nb = master()
+        nb.cells[cell_defining(nb, "dense")].source = ZERO_DENSE
+        nb.cells.insert(cell_defining(nb, "dense") + 1, nbformat.v4.new_code_cell(patch))
+        return nb
+    return make
+
+
+def right_and_patched():
+    """The master with every patch: its right answers keep their marks."""
+    nb = master()
+    nb.cells.insert(cell_defining(nb, "dense") + 1,
+                    nbformat.v4.new_code_cell(NUMPY_PATCH + "\n" + PACKAGE_PATCH))
+    return nb
+
+
 VARIANTS = {
+    "numpy_patched.ipynb": wrong_and_patched(NUMPY_PATCH),
+    "package_patched.ipynb": wrong_and_patched(PACKAGE_PATCH),
+    "builtins_patched.ipynb": wrong_and_patched(BUILTINS_PATCH),
+    "right_and_patched.ipynb": right_and_patched,
     "tampered.ipynb": tampered_blank,
     "01_no_check_cells.ipynb": master_without_checks,
     "raising.ipynb": raising,
@@ -190,6 +235,17 @@ def test_every_blank_scores_zero(graded, path):
 def test_tampering_with_check_cells_changes_nothing(graded):
     assert set(scores(graded, "tampered.ipynb").values()) == {0}
     assert scores(graded, "01_no_check_cells.ipynb") == full_marks()
+
+
+@pytest.mark.parametrize("name", ["numpy_patched.ipynb", "package_patched.ipynb",
+                                  "builtins_patched.ipynb"])
+def test_patching_numpy_the_package_or_builtins_does_not_raise_a_grade(graded, name):
+    """A dense layer that returns zeros scores 0, whatever the notebook patched."""
+    assert scores(graded, name)["ch01.q1"] == 0
+
+
+def test_patches_do_not_cost_right_answers_their_marks(graded):
+    assert scores(graded, "right_and_patched.ipynb") == full_marks()
 
 
 def test_a_raising_cell_does_not_stop_the_notebook(graded):

@@ -9,12 +9,15 @@ For each notebook the grader
    per-cell timeout and ``allow_errors`` (a cell that raises does not stop later cells, a cell
    that loops forever is interrupted, a kernel that dies or stays stuck is restarted and the
    notebook re-run without the offending cell);
-3. runs every question of the chapter (``coursepkg.course.checks.chNN.QUESTIONS``) *itself*, in that
-   kernel, on the object the notebook defined under the question's ``answer_name``. Before
-   that it drops every ``coursepkg`` module from ``sys.modules`` and imports the checks
-   afresh, so a notebook that edits, deletes or redefines its check cells (or ``ch01.q1``)
-   changes nothing. Printed text is never read: results come back as a display output of a
-   private MIME type, tagged with a random token chosen after the notebook ran.
+3. grades every question of the chapter (``coursepkg.course.checks.chNN.QUESTIONS``) in the
+   grader's own process, with its own NumPy and its own copy of the package: the check
+   reaches the notebook's answer through :mod:`coursepkg.course.remote`, so the kernel only
+   calls the student's objects on the check's inputs and sends back their raw results,
+   which the grader decodes and compares. A notebook that patches NumPy, the package or a
+   builtin, or edits its check cells, changes nothing but its own answers. The kernel's
+   end of the conversation is installed after the notebook ran, under a name chosen then;
+   printed text is never read: replies come back as a display output of a private MIME
+   type, tagged with a random token per request.
 
 The submission file is only read, never written. One row per notebook and question:
 ``notebook, question, points, max_points, message``; a summary line gives the mean points of
@@ -49,7 +52,8 @@ try:
     from nbclient.exceptions import DeadKernelError
 except ImportError as error:
     raise missing_course_extra(error, "grading") from error
-from coursepkg.course.checks import chapter_module
+from coursepkg.course import remote
+from coursepkg.course.checks import NOT_DEFINED, chapter_module
 
 __all__ = ["Row", "find_notebooks", "detect_chapter", "grade_notebook", "grade", "summary",
            "write_rows", "main"]
@@ -67,19 +71,30 @@ _QUIET = logging.getLogger("coursepkg.course.grading.kernel")
 _QUIET.addHandler(logging.NullHandler())
 _QUIET.propagate = False
 
-_GRADING_CODE = """\
-def _coursepkg_grade():
-    import sys
-    for name in [n for n in sys.modules if n == "coursepkg" or n.startswith("coursepkg.")]:
-        del sys.modules[name]
-    from IPython import get_ipython
-    from IPython.display import display
-    from coursepkg.course.checks import grade_question
-    result = grade_question({chapter!r}, {question!r}, get_ipython().user_ns)
-    display({{{mime!r}: {{**result.as_dict(), "token": {token!r}}}}}, raw=True)
-_coursepkg_grade()
-del _coursepkg_grade
-"""
+
+def _serve_requests(kernel: "_Kernel", cwd: str) -> remote.Session | None:
+    """Install the kernel's end of :mod:`coursepkg.course.remote` under a name chosen now,
+    after the notebook ran, and return the grader's end; ``None`` if the kernel refuses."""
+    name = f"_coursepkg_agent_{secrets.token_hex(8)}"
+    status, _ = kernel.run_extra(remote.AGENT_SOURCE.format(name=name, mime=RESULT_MIME))
+    if status != "ok":
+        return None
+
+    def execute(request: str):
+        token = secrets.token_hex(16)
+        status, cell = kernel.run_extra(f"{name}({request!r}, {token!r})")
+        payload = _result_of(cell, token)
+        if payload is None:
+            return ("error" if status == "ok" else status), None
+        return "ok", payload.get("result")
+    return remote.Session(execute, folder=cwd)
+
+
+def _grade_question(question, session: remote.Session) -> dict:
+    """Run ``question``'s check here, on the kernel's answer; ``KernelLost`` propagates."""
+    answer = session.lookup(question.answer_name)
+    result = question.run(NOT_DEFINED if answer is remote.MISSING else answer, session)
+    return {"points": result.points, "message": result.message}
 
 
 @dataclass(frozen=True)
@@ -185,13 +200,6 @@ def _result_of(cell, token: str) -> dict | None:
     return None
 
 
-def _error_of(cell) -> str:
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "error":
-            return f"{output.get('ename')}: {' '.join(str(output.get('evalue')).split())[:200]}"
-    return "no result"
-
-
 def _grade_in_kernels(nb, chapter: str, questions, timeout: int):
     """Run the notebook and grade ``questions``; returns ({question: dict}, notes, bugs)."""
     code_cells = [i for i, cell in enumerate(nb.cells)
@@ -227,26 +235,31 @@ def _grade_in_kernels(nb, chapter: str, questions, timeout: int):
                         skipped.add(index)
                         restart = True
                         break
-                for name in questions:
+                session = None if restart else _serve_requests(kernel, cwd)
+                for name, question in questions.items():
                     if restart or name in results:
                         continue
-                    token = secrets.token_hex(16)
-                    status, grading_cell = kernel.run_extra(_GRADING_CODE.format(
-                        chapter=chapter, question=name, mime=RESULT_MIME, token=token))
-                    payload = _result_of(grading_cell, token)
-                    if payload is not None:
-                        results[name] = payload
-                    elif status in ("timeout", "dead"):
+                    if session is None:
+                        results[name] = {"points": 0, "message": (
+                            "not graded: the notebook's kernel cannot run the grader's "
+                            "requests (did the notebook remove IPython or coursepkg?)")}
+                        continue
+                    try:
+                        results[name] = _grade_question(question, session)
+                    except remote.KernelLost as lost:
                         results[name] = {"points": 0, "message": (
                             f"checking the answer timed out after {timeout} s"
-                            if status == "timeout" else
-                            "the kernel died while checking the answer")}
-                        restart = status == "dead" or not kernel.responsive()
-                    else:
-                        error = _error_of(grading_cell)
-                        internal_errors.append(f"{chapter}.{name}: {error}")
-                        results[name] = {"points": 0,
-                                         "message": f"grader error: {error}"}
+                            if lost.status == "timeout" else
+                            "the kernel died while checking the answer"
+                            if lost.status == "dead" else
+                            "the notebook's kernel stopped answering the grader")}
+                        restart = lost.status == "dead" or not kernel.responsive()
+                        if not restart:
+                            session = _serve_requests(kernel, cwd)
+                    except Exception as error:  # the check's own code failed: a bug
+                        text = f"{type(error).__name__}: {' '.join(str(error).split())[:200]}"
+                        internal_errors.append(f"{chapter}.{name}: {text}")
+                        results[name] = {"points": 0, "message": f"grader error: {text}"}
         if not restart:
             return results, notes, internal_errors
     for name in questions:
@@ -272,7 +285,7 @@ def grade_notebook(path, *, timeout: int = 60) -> tuple[list[Row], list[str]]:
     if unreadable:
         return [Row(str(path), f"{chapter}.{name}", 0, max_points[name], unreadable)
                 for name in questions], []
-    results, notes, internal_errors = _grade_in_kernels(nb, chapter, list(questions), timeout)
+    results, notes, internal_errors = _grade_in_kernels(nb, chapter, questions, timeout)
     rows = []
     for name in questions:
         result = results[name]
@@ -284,13 +297,50 @@ def grade_notebook(path, *, timeout: int = 60) -> tuple[list[Row], list[str]]:
     return rows, internal_errors
 
 
-def grade(paths, *, timeout: int = 60, progress: bool | None = None
+def _grade_in_workers(notebooks: list[Path], timeout: int, jobs: int, bar) -> list:
+    """``grade_notebook`` of each notebook, in ``jobs`` worker processes; results in the
+    order of ``notebooks``. Workers are spawned, not forked: each starts a clean interpreter
+    and no thread or socket of this process is copied into it."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    results = [None] * len(notebooks)
+    with ProcessPoolExecutor(max_workers=min(jobs, len(notebooks)),
+                             mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.submit(grade_notebook, path, timeout=timeout): index
+                   for index, path in enumerate(notebooks)}
+        try:
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                bar.update()
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return results
+
+
+def grade(paths, *, timeout: int = 60, progress: bool | None = None, jobs: int = 1
           ) -> tuple[list[Row], list[str]]:
-    """Grade every notebook found in ``paths``; returns (rows, grader errors)."""
+    """Grade every notebook found in ``paths``; returns (rows, grader errors).
+
+    ``jobs`` worker processes grade notebooks at the same time, each notebook still in a
+    fresh kernel of its own; the rows come in the same order (that of
+    :func:`find_notebooks`) and are the same for any ``jobs``.
+    """
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs must be an integer of at least 1, not {jobs!r}")
+    notebooks = find_notebooks(paths)
+    with tqdm(total=len(notebooks), desc="grading", unit="notebook",
+              disable=not progress if progress is not None else None, file=sys.stderr) as bar:
+        if jobs == 1 or len(notebooks) < 2:
+            results = []
+            for path in notebooks:
+                results.append(grade_notebook(path, timeout=timeout))
+                bar.update()
+        else:
+            results = _grade_in_workers(notebooks, timeout, jobs, bar)
     rows, errors = [], []
-    for path in tqdm(find_notebooks(paths), desc="grading", unit="notebook",
-                     disable=not progress if progress is not None else None, file=sys.stderr):
-        notebook_rows, notebook_errors = grade_notebook(path, timeout=timeout)
+    for notebook_rows, notebook_errors in results:
         rows += notebook_rows
         errors += notebook_errors
     return rows, errors
@@ -322,6 +372,17 @@ def write_rows(rows: list[Row], file, fmt: str = "csv") -> None:
                          "max_points": f"{row.max_points:g}"})
 
 
+def _jobs_count(text: str) -> int:
+    """``--jobs``: an integer of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="coursepkg grade",
@@ -333,9 +394,13 @@ def main(argv=None) -> int:
     parser.add_argument("--format", choices=("csv", "json"), default="csv")
     parser.add_argument("--timeout", type=int, default=60,
                         help="seconds a cell (or one question's check) may run (default 60)")
+    parser.add_argument("--jobs", type=_jobs_count, default=1, metavar="N",
+                        help="grade N notebooks at a time, in N worker processes, each "
+                             "notebook in a fresh kernel (default 1; at most one per core "
+                             "helps)")
     args = parser.parse_args(argv)
     try:
-        rows, errors = grade(args.submissions, timeout=args.timeout)
+        rows, errors = grade(args.submissions, timeout=args.timeout, jobs=args.jobs)
     except FileNotFoundError as error:
         parser.error(str(error))
     if args.out == "-":

@@ -142,10 +142,15 @@ class Check:
         Name of the answer in the notebook (used in messages).
     hint : str
         Shown when a case fails.
+    session : coursepkg.course.remote.Session, optional
+        When grading, the connection to the student's kernel, where the answer lives;
+        ``None`` in the notebook, where the check runs beside the answer.
     """
 
-    def __init__(self, question: str, title: str, answer_name: str, hint: str):
+    def __init__(self, question: str, title: str, answer_name: str, hint: str,
+                 session: Any = None):
         self.question = question
+        self.session = session
         self.title = title
         self.answer_name = answer_name
         self.hint = hint
@@ -163,6 +168,17 @@ class Check:
             self.failures.append((label, str(failure)))
         else:
             self.points += points
+
+    def run(self, function: Callable, *args: Any) -> Any:
+        """``function(*args)`` run where the answer lives: here in the notebook, in the
+        student's kernel when grading (``function``, a class or a module-level function, is
+        then imported there by its module and name). For inputs the answer changes in place
+        (an autodiff graph whose gradients a check reads afterwards), or to read an answer's
+        object (a Keras model's outputs). An exception is a failed case, as in :meth:`call`.
+        """
+        if self.session is None:
+            return self.call(function, *args)
+        return self.call(self.session.run, function, *args)
 
     def call(self, function: Any, *args: Any) -> Any:
         """Call the reader's ``function(*args)`` on copies of ``args``.
@@ -183,7 +199,8 @@ class Check:
                 warnings.simplefilter("ignore")
                 return function(*args)
         except (Exception, SystemExit) as error:  # not KeyboardInterrupt: timeouts need it
-            raise StudentError(f"raised {type(error).__name__}: {describe(str(error))}") from None
+            name = getattr(error, "type_name", type(error).__name__)  # a kernel's RemoteError
+            raise StudentError(f"raised {name}: {describe(str(error))}") from None
 
     def same_array(self, got: Any, expected: np.ndarray, *, check_dtype: bool = False,
                    rtol: float | None = None, atol: float | None = None) -> None:
@@ -275,9 +292,10 @@ class Question:
     hint: str
     body: Callable[[Check, Any], None]
 
-    def run(self, answer: Any) -> CheckResult:
-        """Check ``answer`` and return the result without printing."""
-        check = Check(self.name, self.title, self.answer_name, self.hint)
+    def run(self, answer: Any, session: Any = None) -> CheckResult:
+        """Check ``answer`` and return the result without printing; ``session`` is the
+        grader's connection to the kernel that holds ``answer`` (see :class:`Check`)."""
+        check = Check(self.name, self.title, self.answer_name, self.hint, session)
         self.body(check, answer)
         return check.result()
 

@@ -178,8 +178,15 @@ def q4(check, answer_q4):
         check.same_number(answer_q4, initial_loss(Q4_CLASSES), rtol=0.01)
 
 
-def _scaled_gradient(scales):
-    return lambda p: p * np.asarray(scales, dtype=np.float64)
+class ScaledGradient:
+    """The gradient ``scales * p`` of ``sum(scales * p**2) / 2``: a quadratic whose
+    curvature differs along each axis."""
+
+    def __init__(self, scales):
+        self.scales = np.asarray(scales, dtype=np.float64)
+
+    def __call__(self, p):
+        return p * self.scales
 
 
 @QUESTIONS.question(
@@ -191,7 +198,7 @@ def q5(check, momentum_sgd):
     :class:`coursepkg.nn.optimizers.SGD` with momentum."""
     cases = [("quadratic, 2 steps", [-4.0, 1.5], quadratic_gradient, 0.02, 0.9, 2),
              ("Rosenbrock, 2 steps", [-1.5, 2.0], rosenbrock_gradient, 0.001, 0.9, 2),
-             ("3 parameters, 5 steps", [1.0, -2.0, 0.5], _scaled_gradient([1, 3, 10]), 0.05,
+             ("3 parameters, 5 steps", [1.0, -2.0, 0.5], ScaledGradient([1, 3, 10]), 0.05,
               0.5, 5),
              ("momentum 0 is plain gradient descent, 3 steps", [2.0, 2.0],
               quadratic_gradient, 0.04, 0.0, 3)]

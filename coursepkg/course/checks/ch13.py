@@ -95,11 +95,9 @@ def sklearn_model(n_classes, hidden, activation, seed):
 
 
 def _predict_proba(model, X):
-    # Compared by name, not isinstance: a grader may import coursepkg.models.mlp afresh.
-    kind = type(model)
-    if (kind.__module__, kind.__name__) != ("coursepkg.models.mlp", "MLPClassifier"):
-        raise TypeError(f"expected a coursepkg.models.mlp.MLPClassifier, got {kind.__module__}."
-                        f"{kind.__name__}")
+    if not isinstance(model, MLPClassifier):
+        raise TypeError(f"expected a coursepkg.models.mlp.MLPClassifier, got "
+                        f"{type(model).__module__}.{type(model).__name__}")
     return model.predict_proba(X)
 
 
