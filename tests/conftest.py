@@ -25,6 +25,7 @@ class StageTimer:
             return f"notebooks under nbval ({path.split('/')[0]}/)"
         return {"tests/test_book_build.py": "book build (jupyter-book -W)",
                 "tests/test_browser.py": "browser (chromium, every page)",
+                "tests/test_student_edition.py": "student edition (build and walk)",
                 "tests/test_pdf.py": "PDF (xelatex)"}.get(path, "unit tests (tests/)")
 
     def pytest_runtest_logreport(self, report):

@@ -19,6 +19,7 @@ every outside request is refused and reported. The test needs Python's ``playwri
 Debian's ``chromium``; without them it skips, except when ``CI`` is set, where it fails.
 """
 
+import contextlib
 import functools
 import http.server
 import os
@@ -132,16 +133,25 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def server(html):
-    """Base URL of ``_build/html`` served on 127.0.0.1 by a thread."""
+@contextlib.contextmanager
+def served(html: Path):
+    """Base URL of the site in ``html`` served on 127.0.0.1 by a thread, while in the block."""
     handler = functools.partial(QuietHandler, directory=str(html))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def server(html):
+    """Base URL of ``_build/html`` served on 127.0.0.1 by a thread."""
+    with served(html) as base:
+        yield base
 
 
 # --------------------------------------------------------------------------------- the browser
@@ -164,8 +174,11 @@ class OfflineRoutes:
         return route.abort()
 
 
-@pytest.fixture(scope="module")
-def browser_context(server, html):
+@contextlib.contextmanager
+def offline_browser(base: str, html: Path):
+    """A headless Chromium context, in a fresh profile, that may load only the site served at
+    ``base`` or the files of ``html`` (:class:`OfflineRoutes`, as ``context.routes``). Skips,
+    or fails under CI, without Chromium or playwright."""
     chromium = chromium_path()
     if chromium is None:
         unavailable("no chromium executable (Debian: apt-get install chromium, or set CHROMIUM)")
@@ -174,7 +187,7 @@ def browser_context(server, html):
     except ImportError:
         unavailable("Python package playwright is not installed (pip install playwright)")
 
-    routes = OfflineRoutes(server, html)
+    routes = OfflineRoutes(base, html)
     with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile, \
             sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
@@ -183,8 +196,16 @@ def browser_context(server, html):
         context.set_default_timeout(PAGE_TIMEOUT_MS)
         context.route("**/*", routes)
         context.routes = routes
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+@pytest.fixture(scope="module")
+def browser_context(server, html):
+    with offline_browser(server, html) as context:
         yield context
-        context.close()
 
 
 class Tab:
