@@ -16,11 +16,12 @@ from check_harness import (
     shared_tests,
 )
 
-from coursepkg.course.checks import NOT_DEFINED, Check, Question, ch01, grade_question
+from coursepkg.course.checks import (
+    NOT_DEFINED, Check, Question, QuestionSet, StudentError, ch01, grade_question)
 from coursepkg.nn.layers import dense, dense_loop
 from coursepkg.nn.preprocessing import one_hot
 
-Q5_ANSWER = ch01.dense_flops(*ch01.Q5_SHAPE)
+Q5_ANSWER = ch01._dense_flops(*ch01.Q5_SHAPE)
 
 
 def raises(*args):
@@ -65,13 +66,13 @@ CASES = {
         "transposed": (lambda y, n: one_hot(y, n).T, 0),
         "all ones": (lambda y, n: np.ones((len(y), n)), 0),
     }),
-    "q4": ([ch01.reference_softmax], {
+    "q4": ([ch01._reference_softmax], {
         "None": (None, 0),
         "Ellipsis": (..., 0),
         "raises": (raises, 0),
         "overflows for large |z|": (naive_softmax, 3),
         "normalises columns": (lambda Z: np.exp(Z) / np.exp(Z).sum(axis=0, keepdims=True), 0),
-        "loses float32": (lambda Z: ch01.reference_softmax(Z).astype(np.float64), 3),
+        "loses float32": (lambda Z: ch01._reference_softmax(Z).astype(np.float64), 3),
         "no keepdims": (lambda Z: np.exp(Z - Z.max()) / np.exp(Z - Z.max()).sum(axis=1), 1),
     }),
     "q5": ([Q5_ANSWER, np.int64(Q5_ANSWER), float(Q5_ANSWER) * 1.005, np.array(Q5_ANSWER),
@@ -95,7 +96,7 @@ def test_messages_say_expected_and_got():
     assert "expected shape (5, 3), got (3, 5)" in ch01.q1(
         lambda X, W, b: (X @ W + b).T).message
     assert "expected dtype float32, got float64" in ch01.q4(
-        lambda Z: ch01.reference_softmax(Z).astype(np.float64)).message
+        lambda Z: ch01._reference_softmax(Z).astype(np.float64)).message
     assert "got nan (overflow?)" in ch01.q4(naive_softmax).message
     assert "raised RuntimeError: 'student bug'" in ch01.q3(raises).message
     assert "no answer yet (`answer_q2` is None)" in ch01.q2(None).message
@@ -143,7 +144,7 @@ def test_a_bug_in_a_check_is_not_hidden():
 
 
 def test_check_machinery_catches_only_the_answers_errors():
-    check = Check("qx", "title", "f", "hint")
+    check = Check("qx", "title", "f", "hint", points=3)
     with check.case("raises"):
         check.call(raises)
     with check.case("not an array"):
@@ -154,6 +155,25 @@ def test_check_machinery_catches_only_the_answers_errors():
     assert (result.points, result.max_points) == (0, 3)
     assert "+2 more failed cases" in result.message
     assert NOT_DEFINED is not None and repr(NOT_DEFINED) == "<not defined>"
+
+
+def test_points_are_declared_and_shared_by_the_cases_weights():
+    check = Check("qx", "title", "f", "hint", points=3)
+    with check.case("light"):
+        pass
+    with check.case("heavy", weight=2):
+        raise StudentError("wrong")
+    assert (check.result().points, check.result().max_points) == (1, 3)
+    assert Check("qx", "title", "f", "hint", points=3).result().points == 0
+
+
+def test_a_question_declares_positive_points():
+    questions = QuestionSet("ch99")
+    with pytest.raises(ValueError, match="points must be a positive number"):
+        questions.question("q1", points=0, title="t", answer_name="a", hint="h")
+    question = questions.question("q2", points=2.5, title="t", answer_name="a",
+                                  hint="h")(lambda check, answer: None)
+    assert question.points == 2.5 and "Worth 2.5 point(s)." in question.__doc__
 
 
 def test_a_wrong_answer_prints_no_warning():

@@ -102,7 +102,7 @@ CASES = {
         "infinite": (float("inf"), 0),
     }),
     "q6": ([forward_loop,
-            lambda X, layers, activation: ch02.output_of_layers(
+            lambda X, layers, activation: ch02._output_of_layers(
                 X, layers, {f: n for n, a in activations.ACTIVATIONS.items()
                             for f in [a.function]}[activation])], {
         "None": (None, 0),
@@ -136,8 +136,8 @@ def test_the_numeric_answer_is_not_revealed():
 
 
 def test_the_half_height_radius_is_found_from_the_package():
-    assert ch02.half_height_radius(ch02.Q5_WIDTH) == pytest.approx(RADIUS, rel=1e-9)
-    assert ch02.half_height_radius(1.0) == pytest.approx(math.sqrt(2 * math.log(2)), rel=1e-9)
+    assert ch02._half_height_radius(ch02.Q5_WIDTH) == pytest.approx(RADIUS, rel=1e-9)
+    assert ch02._half_height_radius(1.0) == pytest.approx(math.sqrt(2 * math.log(2)), rel=1e-9)
 
 
 def test_grade_question_finds_the_answers_by_name():

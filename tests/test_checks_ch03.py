@@ -44,7 +44,7 @@ P = ch03.Q4_PROBLEM
 
 # question -> (correct answers, {description: (wrong answer, points it still earns)})
 CASES = {
-    "q1": ([ch03.reference_fit, fit_with_ones_column, fit_centred,
+    "q1": ([ch03._reference_fit, fit_with_ones_column, fit_centred,
             lambda X, y: [*fit_centred(X, y)],                                  # a list
             lambda X, y: (fit_centred(X, y)[0], np.float64(fit_centred(X, y)[1]))], {
         "None": (None, 0),
@@ -83,7 +83,7 @@ CASES = {
         "infinite": (math.inf, 0),
         "an array of 3": (np.full(3, Q3_ANSWER), 0),
     }),
-    "q4": ([Q4_ANSWER, [1.0, -0.2], (1, -0.2), ch03.reference_step(**P)], {
+    "q4": ([Q4_ANSWER, [1.0, -0.2], (1, -0.2), ch03._reference_step(**P)], {
         "None": (None, 0),
         "Ellipsis": (..., 0),
         "forgets 1/n": (np.array([1.0, 1.4]), 0),
@@ -91,7 +91,7 @@ CASES = {
         "the start": (P["w0"], 0),
         "three numbers": (np.array([1.0, -0.2, 0.0]), 0),
         "not numbers": ("1, -0.2", 0),
-        "a function": (ch03.reference_step, 0),
+        "a function": (ch03._reference_step, 0),
     }),
     "q5": ([descent.n_minibatches, lambda n, b: math.ceil(n / b), lambda n, b: -(-n // b),
             lambda n, b: float(math.ceil(n / b))], {
@@ -121,11 +121,12 @@ def test_the_chapter_has_six_questions():
     assert set(ch03.QUESTIONS) == {f"q{k}" for k in range(1, 7)}
 
 
-def test_points_match_the_table_in_the_docstring():
-    points = {q: ch03.QUESTIONS[q].run(None).max_points for q in ch03.QUESTIONS}
+def test_points_are_declared_once_and_shown_in_each_questions_documentation():
+    points = {q: ch03.QUESTIONS[q].points for q in ch03.QUESTIONS}
     assert points == {"q1": 4, "q2": 4, "q3": 2, "q4": 2, "q5": 2, "q6": 1}
     for name, value in points.items():
-        assert f"{name}  " in ch03.__doc__ and f"  {value:g}\n" in ch03.__doc__
+        assert f"Worth {value:g} point(s)." in ch03.QUESTIONS[name].__doc__
+        assert ch03.QUESTIONS[name].run(None).max_points == value
 
 
 def test_messages_say_what_went_wrong():
@@ -156,7 +157,7 @@ def test_the_answers_are_what_the_chapter_derives():
     assert np.linalg.norm(descent.gradient_descent(gradient, w, 0.98 * limit, 2000)[-1]
                           - [1.0, -1.0, 2.0]) < 1e-6
     assert np.linalg.norm(descent.gradient_descent(gradient, w, 1.02 * limit, 2000)[-1]) > 1e3
-    np.testing.assert_allclose(ch03.reference_step(**P), Q4_ANSWER)
+    np.testing.assert_allclose(ch03._reference_step(**P), Q4_ANSWER)
 
 
 def test_only_the_right_choice_passes_question_6():

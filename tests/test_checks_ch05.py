@@ -147,16 +147,16 @@ def test_the_reference_gradient_agrees_with_finite_differences():
     def loss():
         return binary_cross_entropy(y, package_sigmoid(X @ w + b[0]))
 
-    grad_w, grad_b = ch05.reference_gradient(X, y, w, b[0])
+    grad_w, grad_b = ch05._reference_gradient(X, y, w, b[0])
     np.testing.assert_allclose(grad_w, numerical_gradient(loss, w), rtol=1e-6)
     np.testing.assert_allclose(grad_b, numerical_gradient(loss, b)[0], rtol=1e-6)
     np.testing.assert_allclose(grad_w, gradient(X, y, w, b[0])[0], rtol=1e-10)
 
 
 def test_the_reference_steps_are_the_packages_and_the_formulas():
-    np.testing.assert_allclose(ch05.gradient_descent_steps(ch05.Q5_X, ch05.Q5_Y, 0.5, 2),
+    np.testing.assert_allclose(ch05._gradient_descent_steps(ch05.Q5_X, ch05.Q5_Y, 0.5, 2),
                                Q5_ANSWER, rtol=1e-12)
-    assert ch05.squared_error_slope(ch05.Q4_Z, ch05.Q4_TARGET) == pytest.approx(Q4_ANSWER,
+    assert ch05._squared_error_slope(ch05.Q4_Z, ch05.Q4_TARGET) == pytest.approx(Q4_ANSWER,
                                                                                rel=1e-6)
 
 

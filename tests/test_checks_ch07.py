@@ -76,8 +76,8 @@ def backward_one_sample_only(X, Y, coefs, intercepts):
     return backward(X, Y, coefs, intercepts)
 
 
-DELTA_G = ch07.xor_output_delta()
-NEW_BIAS = ch07.xor_bias_after_step()
+DELTA_G = ch07._xor_output_delta()
+NEW_BIAS = ch07._xor_bias_after_step()
 
 # question -> (correct answers, {description: (wrong answer, points it still earns)})
 CASES = {
@@ -150,14 +150,14 @@ def test_the_reference_numbers_follow_from_the_network():
     assert DELTA_G == pytest.approx(delta_G, rel=1e-12)
     delta_D = delta_G * 4.5 * a_D * (1 - a_D)
     assert NEW_BIAS == pytest.approx(-1.5 - 10 * delta_D, rel=1e-12)
-    assert ch07.max_sigmoid_slope() == 0.25
+    assert ch07._max_sigmoid_slope() == 0.25
 
 
 def test_the_finite_difference_reference_matches_the_formulas():
     rng = np.random.default_rng(0)
     args = (rng.normal(size=2), 1.0, rng.normal(size=(2, 2)), rng.normal(size=2),
             rng.normal(size=2), 0.4)
-    for numeric, exact in zip(ch07.reference_gradients_221(*args), gradients_221(*args)):
+    for numeric, exact in zip(ch07._reference_gradients_221(*args), gradients_221(*args)):
         np.testing.assert_allclose(numeric, exact, rtol=1e-6, atol=1e-10)
 
 

@@ -64,7 +64,7 @@ def momentum_gradient_added(theta, gradient, learning_rate, momentum, n_steps):
     return theta
 
 
-ADAM = ch09.adam_reference(**ch09.Q2)
+ADAM = ch09._adam_reference(**ch09.Q2)
 
 # question -> (right answers, {description: (wrong answer, points it still earns)})
 CASES = {
@@ -142,9 +142,9 @@ def test_numbers_are_not_revealed_and_failures_are_explained():
 
 def test_the_references_agree_with_the_formulas():
     for fan_in, fan_out in [(784, 128), (3, 2), (1, 1)]:
-        assert ch09.package_glorot_limit(fan_in, fan_out) == pytest.approx(
+        assert ch09._package_glorot_limit(fan_in, fan_out) == pytest.approx(
             np.sqrt(6 / (fan_in + fan_out)), rel=1e-12)
-    assert ch09.initial_loss(26) == pytest.approx(np.log(26), rel=1e-12)
+    assert ch09._initial_loss(26) == pytest.approx(np.log(26), rel=1e-12)
     # Adam by hand: the first step has length learning_rate, the second follows the formula.
     m, v = 0.05, 0.001 * 0.25
     m, v = 0.9 * m + 0.1 * -1.0, 0.999 * v + 0.001 * 1.0

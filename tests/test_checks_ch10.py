@@ -130,11 +130,11 @@ def test_numbers_are_not_revealed_and_failures_are_explained():
 
 
 def test_the_references_agree_with_the_formulas():
-    assert ch10.initial_loss(10) == pytest.approx(np.log(10), rel=1e-12)
+    assert ch10._initial_loss(10) == pytest.approx(np.log(10), rel=1e-12)
     rng = np.random.default_rng(0)
     t, p = rng.integers(0, 5, 100), rng.integers(0, 5, 100)
     C = confusion_matrix(t, p, 5)
-    assert ch10.reference_macro_f1(C) == pytest.approx(macro_f1(C), rel=1e-12)
+    assert ch10._reference_macro_f1(C) == pytest.approx(macro_f1(C), rel=1e-12)
 
 
 def test_only_the_right_choice_passes_question_7():

@@ -157,7 +157,7 @@ def test_the_reference_gradient_matches_finite_differences():
     X = rng.random((6, 64))
     Y = np.eye(10)[rng.integers(0, 10, 6)]
     alpha = 0.7
-    expected_W, expected_b = ch11.reference_gradients(network, X, Y, alpha)
+    expected_W, expected_b = ch11._reference_gradients(network, X, Y, alpha)
 
     def objective(W_last):
         A = hidden_output(network.coefs_, network.intercepts_, X, "logistic")
@@ -175,7 +175,7 @@ def test_the_reference_gradient_matches_finite_differences():
 
 def test_the_rule_of_question_5_differs_from_the_naive_choices():
     results = ch11.Q5_RESULTS
-    chosen = ch11.one_standard_error_alpha(results)
+    chosen = ch11._one_standard_error_alpha(results)
     assert chosen != results["param_alpha"][np.argmax(results["mean_test_score"])]
     assert chosen != results["param_alpha"][np.argmax(results["mean_train_score"])]
 

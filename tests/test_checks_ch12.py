@@ -152,10 +152,10 @@ def test_numbers_are_not_revealed_and_lines_repeat():
 def test_the_references_agree_with_finite_differences_and_keras():
     rng = np.random.default_rng(0)
     y, z = rng.integers(0, 2, (3, 4)).astype(float), rng.normal(size=(3, 4))
-    np.testing.assert_allclose(ch12.reference_logit_gradient(y, z),
-                               ch12.finite_difference_logit_gradient(y, z), rtol=1e-6)
+    np.testing.assert_allclose(ch12._reference_logit_gradient(y, z),
+                               ch12._finite_difference_logit_gradient(y, z), rtol=1e-6)
     X, labels, W = rng.normal(size=(7, 3)), rng.integers(0, 4, 7), rng.normal(size=(3, 4))
-    np.testing.assert_allclose(ch12.reference_tape_gradient(X, labels, W),
+    np.testing.assert_allclose(ch12._reference_tape_gradient(X, labels, W),
                                tape_gradient(X, labels, W), rtol=1e-5)  # Keras losses use float32
     assert ch12.q2(float(keras.losses.BinaryCrossentropy()(Y, P))).passed
 

@@ -143,7 +143,7 @@ def test_the_references_agree_with_the_formulas():
     intercepts = [rng.normal(size=5), rng.normal(size=3)]
     before = [W.copy() for W in coefs]
     expected = sgd_step(X, y, coefs, intercepts, 0.3)
-    got = ch13.reference_sgd_step(X, y, coefs, intercepts, 0.3)
+    got = ch13._reference_sgd_step(X, y, coefs, intercepts, 0.3)
     for mine, theirs in zip([*got[0], *got[1]], [*expected[0], *expected[1]]):
         np.testing.assert_allclose(mine, theirs, rtol=1e-12, atol=1e-12)
     for W, W0 in zip(coefs, before):

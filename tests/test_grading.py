@@ -154,7 +154,17 @@ def right_and_patched():
     return nb
 
 
+def package_answers():
+    """The master whose dense and one_hot are the package's own functions."""
+    nb = master()
+    nb.cells[cell_defining(nb, "dense")].source = "from coursepkg.nn.layers import dense"
+    nb.cells[cell_defining(nb, "one_hot")].source = (
+        "from coursepkg.nn.preprocessing import one_hot")
+    return nb
+
+
 VARIANTS = {
+    "package_answers.ipynb": package_answers,
     "numpy_patched.ipynb": wrong_and_patched(NUMPY_PATCH),
     "package_patched.ipynb": wrong_and_patched(PACKAGE_PATCH),
     "builtins_patched.ipynb": wrong_and_patched(BUILTINS_PATCH),
@@ -244,6 +254,22 @@ def test_patching_numpy_the_package_or_builtins_does_not_raise_a_grade(graded, n
     assert scores(graded, name)["ch01.q1"] == 0
 
 
+def test_the_packages_own_functions_are_not_answers(graded):
+    assert scores(graded, "package_answers.ipynb") == {
+        **full_marks(), "ch01.q1": 0, "ch01.q3": 0}
+    message = graded[0][("package_answers.ipynb", "ch01.q1")].message
+    assert "`dense` is the package's own coursepkg.nn.layers.dense" in message
+
+
+@pytest.mark.parametrize("chapter, name", [
+    ("ch07", "reference_gradients_221"), ("ch07", "xor_bias_after_step"),
+    ("ch07", "xor_output_delta"), ("ch08", "Q3_ADJOINTS"), ("ch05", "reference_gradient"),
+    ("ch03", "reference_fit"), ("ch09", "adam_reference"), ("ch13", "reference_sgd_step")])
+def test_check_modules_export_no_answers(chapter, name):
+    module = chapter_module(chapter)
+    assert not hasattr(module, name) and name not in module.__all__
+
+
 def test_patches_do_not_cost_right_answers_their_marks(graded):
     assert scores(graded, "right_and_patched.ipynb") == full_marks()
 
@@ -273,9 +299,10 @@ def test_a_renamed_notebook_is_still_graded(graded):
     assert scores(graded, "my homework (final).ipynb") == full_marks()
 
 
-def test_an_invalid_notebook_gets_a_clear_row(graded):
+def test_an_invalid_notebook_is_not_gradable_rather_than_zero(graded):
     row = graded[0][("broken.ipynb", "-")]
-    assert row.points == 0 and row.message.startswith("not a valid notebook")
+    assert row.status == "not gradable" and row.points is None and row.max_points is None
+    assert row.message.startswith("not a valid notebook")
 
 
 def test_submissions_are_never_modified(graded):
@@ -296,21 +323,28 @@ def test_command_line_csv_and_json(tmp_path, capsys):
     out = tmp_path / "scores.csv"
     assert coursepkg_main(["grade", str(tmp_path), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "mean points per question over 2 notebook(s): ch01.q1 0.00/3" in printed
+    assert ("mean points per question over 0 notebook(s): none; 2 file(s) not gradable"
+            in printed)
     rows = list(csv.DictReader(out.open()))
     assert list(rows[0]) == list(grading.FIELDS)
-    by_notebook = {}
-    for row in rows:
-        by_notebook.setdefault(Path(row["notebook"]).name, []).append(row)
-    assert [r["question"] for r in by_notebook["01_numpy.ipynb"]] == QUESTIONS
-    assert all(r["points"] == "0" and r["message"].startswith("not a valid notebook")
-               for r in rows)
-    assert by_notebook["notes.ipynb"][0]["question"] == "-"
+    assert len(rows) == 2
+    assert all(r["question"] == "-" and r["points"] == "" and r["max_points"] == ""
+               and r["status"] == "not gradable"
+               and r["message"].startswith("not a valid notebook") for r in rows)
 
     assert coursepkg_main(["grade", str(tmp_path / "01_numpy.ipynb"), "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert [r["question"] for r in rows] == QUESTIONS
-    assert rows[0]["max_points"] == full_marks()["ch01.q1"]
+    assert [(r["question"], r["points"], r["status"]) for r in rows] == [
+        ("-", None, "not gradable")]
+
+
+def test_a_notebook_of_no_known_chapter_is_not_gradable(tmp_path):
+    path = tmp_path / "homework.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), path)
+    rows, errors = grading.grade([path], progress=False)
+    assert errors == [] and len(rows) == 1
+    assert rows[0].status == "not gradable" and rows[0].points is None
+    assert "cannot tell its chapter" in rows[0].message
 
 
 def test_command_line_rejects_a_missing_path(tmp_path):

@@ -159,7 +159,7 @@ def test_a_check_runs_on_a_remote_answer_as_on_a_local_one():
 
 def test_check_run_turns_a_kernel_error_into_a_failed_case():
     from coursepkg.course.checks import Check
-    check = Check("q1", "t", "answer", "hint", kernel({}))
+    check = Check("q1", "t", "answer", "hint", session=kernel({}))
     with pytest.raises(StudentError, match="raised ZeroDivisionError"):
         check.run(divide, 1, 0)
 

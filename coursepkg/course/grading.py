@@ -20,8 +20,11 @@ For each notebook the grader
    type, tagged with a random token per request.
 
 The submission file is only read, never written. One row per notebook and question:
-``notebook, question, points, max_points, message``; a summary line gives the mean points of
-each question.
+``notebook, question, points, max_points, message, status``; a summary line gives the mean
+points of each question. A file that is not a readable notebook, or whose chapter cannot be
+told, is *not gradable*: one row with that status and the reason, and no points (a zero
+would read as a graded blank). Points are what each question declares; the grader does not
+run a check to learn them.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from __future__ import annotations
 import argparse
 import copy
 import csv
+import functools
 import io
 import json
 import logging
@@ -53,12 +57,13 @@ try:
 except ImportError as error:
     raise missing_course_extra(error, "grading") from error
 from coursepkg.course import remote
-from coursepkg.course.checks import NOT_DEFINED, chapter_module
+from coursepkg.course.checks import NOT_DEFINED, chapter_module, load_hidden_cases
 
 __all__ = ["Row", "find_notebooks", "detect_chapter", "grade_notebook", "grade", "summary",
            "write_rows", "main"]
 
-FIELDS = ("notebook", "question", "points", "max_points", "message")
+FIELDS = ("notebook", "question", "points", "max_points", "message", "status")
+NOT_GRADABLE = "not gradable"
 RESULT_MIME = "application/vnd.coursepkg.grade+json"
 #: Execute reply nbclient reports when a cell exceeds its timeout (after interrupting it).
 _TIMEOUT_ENAME = "CellTimeout"
@@ -90,22 +95,43 @@ def _serve_requests(kernel: "_Kernel", cwd: str) -> remote.Session | None:
     return remote.Session(execute, folder=cwd)
 
 
-def _grade_question(question, session: remote.Session) -> dict:
-    """Run ``question``'s check here, on the kernel's answer; ``KernelLost`` propagates."""
+def _grade_question(question, session: remote.Session, hidden: tuple = ()) -> dict:
+    """Run ``question``'s check here, with its ``hidden`` cases, on the kernel's answer;
+    ``KernelLost`` propagates."""
     answer = session.lookup(question.answer_name)
-    result = question.run(NOT_DEFINED if answer is remote.MISSING else answer, session)
+    origin = session.origin(answer) if isinstance(answer, remote.Remote) else None
+    if origin and origin.split(".")[0] == "coursepkg":
+        max_points = question.points + sum(case.points for case in hidden)
+        return {"points": 0, "message": (
+            f"{question.name} {question.title}: 0/{max_points:g} - `{question.answer_name}` "
+            f"is the package's own {origin}, not code written in the notebook")}
+    answer = NOT_DEFINED if answer is remote.MISSING else answer
+    result = question.run(answer, session, hidden)
     return {"points": result.points, "message": result.message}
+
+
+@functools.lru_cache(maxsize=4)
+def hidden_cases(folder: str) -> dict:
+    """The hidden cases in ``folder`` (:func:`coursepkg.course.checks.load_hidden_cases`),
+    loaded once per process."""
+    return load_hidden_cases(folder)
 
 
 @dataclass(frozen=True)
 class Row:
-    """One line of the score sheet."""
+    """One line of the score sheet.
+
+    ``status`` is ``"graded"``, or ``"not gradable"`` for a file that is not a readable
+    notebook or whose chapter cannot be told: one row with question ``"-"``, no points
+    (``None``, an empty cell in CSV) and the reason in ``message``. It is not a zero.
+    """
 
     notebook: str
     question: str
-    points: float
-    max_points: float
+    points: float | None
+    max_points: float | None
     message: str
+    status: str = "graded"
 
 
 def find_notebooks(paths) -> list[Path]:
@@ -200,7 +226,7 @@ def _result_of(cell, token: str) -> dict | None:
     return None
 
 
-def _grade_in_kernels(nb, chapter: str, questions, timeout: int):
+def _grade_in_kernels(nb, chapter: str, questions, timeout: int, hidden: dict):
     """Run the notebook and grade ``questions``; returns ({question: dict}, notes, bugs)."""
     code_cells = [i for i, cell in enumerate(nb.cells)
                   if cell.cell_type == "code" and cell.source.strip()]
@@ -245,7 +271,8 @@ def _grade_in_kernels(nb, chapter: str, questions, timeout: int):
                             "requests (did the notebook remove IPython or coursepkg?)")}
                         continue
                     try:
-                        results[name] = _grade_question(question, session)
+                        results[name] = _grade_question(
+                            question, session, hidden.get((chapter, name), ()))
                     except remote.KernelLost as lost:
                         results[name] = {"points": 0, "message": (
                             f"checking the answer timed out after {timeout} s"
@@ -268,24 +295,27 @@ def _grade_in_kernels(nb, chapter: str, questions, timeout: int):
     return results, notes, internal_errors
 
 
-def grade_notebook(path, *, timeout: int = 60) -> tuple[list[Row], list[str]]:
-    """Rows of one notebook and the grader errors met (a non-empty list means a check bug)."""
+def grade_notebook(path, *, timeout: int = 60, hidden=None) -> tuple[list[Row], list[str]]:
+    """Rows of one notebook and the grader errors met (a non-empty list means a check bug).
+
+    ``hidden`` is a folder of hidden-case modules (see :func:`hidden_cases`), or ``None``.
+    """
     path = Path(path)
+    cases = hidden_cases(str(hidden)) if hidden is not None else {}
     nb, unreadable = _read(path)
-    chapter = detect_chapter(nb, path)
-    if chapter is None:
+    chapter = None if unreadable else detect_chapter(nb, path)
+    if unreadable or chapter is None:
         reason = unreadable or "cannot tell its chapter (no coursepkg metadata, no check " \
                                "import, no NN_ file name)"
-        return [Row(str(path), "-", 0, 0, reason)], []
+        return [Row(str(path), "-", None, None, reason, NOT_GRADABLE)], []
     try:
         questions = chapter_module(chapter).QUESTIONS
     except ValueError as error:
-        return [Row(str(path), "-", 0, 0, unreadable or str(error))], []
-    max_points = {name: q.run(None).max_points for name, q in questions.items()}
-    if unreadable:
-        return [Row(str(path), f"{chapter}.{name}", 0, max_points[name], unreadable)
-                for name in questions], []
-    results, notes, internal_errors = _grade_in_kernels(nb, chapter, questions, timeout)
+        return [Row(str(path), "-", None, None, str(error), NOT_GRADABLE)], []
+    max_points = {name: q.points + sum(case.points for case in cases.get((chapter, name), ()))
+                  for name, q in questions.items()}  # declared, never found by running
+    results, notes, internal_errors = _grade_in_kernels(nb, chapter, questions, timeout,
+                                                        cases)
     rows = []
     for name in questions:
         result = results[name]
@@ -297,7 +327,8 @@ def grade_notebook(path, *, timeout: int = 60) -> tuple[list[Row], list[str]]:
     return rows, internal_errors
 
 
-def _grade_in_workers(notebooks: list[Path], timeout: int, jobs: int, bar) -> list:
+def _grade_in_workers(notebooks: list[Path], timeout: int, jobs: int, bar,
+                      hidden=None) -> list:
     """``grade_notebook`` of each notebook, in ``jobs`` worker processes; results in the
     order of ``notebooks``. Workers are spawned, not forked: each starts a clean interpreter
     and no thread or socket of this process is copied into it."""
@@ -307,7 +338,7 @@ def _grade_in_workers(notebooks: list[Path], timeout: int, jobs: int, bar) -> li
     results = [None] * len(notebooks)
     with ProcessPoolExecutor(max_workers=min(jobs, len(notebooks)),
                              mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(grade_notebook, path, timeout=timeout): index
+        futures = {pool.submit(grade_notebook, path, timeout=timeout, hidden=hidden): index
                    for index, path in enumerate(notebooks)}
         try:
             for future in as_completed(futures):
@@ -319,26 +350,34 @@ def _grade_in_workers(notebooks: list[Path], timeout: int, jobs: int, bar) -> li
     return results
 
 
-def grade(paths, *, timeout: int = 60, progress: bool | None = None, jobs: int = 1
-          ) -> tuple[list[Row], list[str]]:
+def grade(paths, *, timeout: int = 60, progress: bool | None = None, jobs: int = 1,
+          hidden=None) -> tuple[list[Row], list[str]]:
     """Grade every notebook found in ``paths``; returns (rows, grader errors).
+
+    ``hidden`` is a folder of the instructor's hidden-case modules
+    (:func:`coursepkg.course.checks.load_hidden_cases`), checked before any grading.
 
     ``jobs`` worker processes grade notebooks at the same time, each notebook still in a
     fresh kernel of its own; the rows come in the same order (that of
-    :func:`find_notebooks`) and are the same for any ``jobs``.
+    :func:`find_notebooks`) and are the same for any ``jobs``. The workers are spawned, so
+    a script that calls this with ``jobs`` above 1 keeps its own top-level code under
+    ``if __name__ == "__main__":``.
     """
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ValueError(f"jobs must be an integer of at least 1, not {jobs!r}")
+    if hidden is not None:
+        hidden = str(Path(hidden).resolve())
+        hidden_cases(hidden)  # a bad folder or case fails now, not in every notebook
     notebooks = find_notebooks(paths)
     with tqdm(total=len(notebooks), desc="grading", unit="notebook",
               disable=not progress if progress is not None else None, file=sys.stderr) as bar:
         if jobs == 1 or len(notebooks) < 2:
             results = []
             for path in notebooks:
-                results.append(grade_notebook(path, timeout=timeout))
+                results.append(grade_notebook(path, timeout=timeout, hidden=hidden))
                 bar.update()
         else:
-            results = _grade_in_workers(notebooks, timeout, jobs, bar)
+            results = _grade_in_workers(notebooks, timeout, jobs, bar, hidden)
     rows, errors = [], []
     for notebook_rows, notebook_errors in results:
         rows += notebook_rows
@@ -347,16 +386,19 @@ def grade(paths, *, timeout: int = 60, progress: bool | None = None, jobs: int =
 
 
 def summary(rows: list[Row]) -> str:
-    """One line: the mean points of each question over the notebooks graded."""
+    """One line: the mean points of each question over the notebooks graded, and how many
+    files were not gradable."""
     by_question: dict[str, list[Row]] = {}
     for row in rows:
-        if row.question != "-":
+        if row.status != NOT_GRADABLE:
             by_question.setdefault(row.question, []).append(row)
-    notebooks = len({row.notebook for row in rows})
+    notebooks = len({row.notebook for row in rows if row.status != NOT_GRADABLE})
+    not_gradable = len({row.notebook for row in rows if row.status == NOT_GRADABLE})
     means = ", ".join(
         f"{question} {sum(r.points for r in group) / len(group):.2f}/{group[0].max_points:g}"
         for question, group in by_question.items())
-    return f"mean points per question over {notebooks} notebook(s): {means or 'none'}"
+    line = f"mean points per question over {notebooks} notebook(s): {means or 'none'}"
+    return line + (f"; {not_gradable} file(s) not gradable" if not_gradable else "")
 
 
 def write_rows(rows: list[Row], file, fmt: str = "csv") -> None:
@@ -367,9 +409,11 @@ def write_rows(rows: list[Row], file, fmt: str = "csv") -> None:
         return
     writer = csv.DictWriter(file, fieldnames=FIELDS, lineterminator="\n")
     writer.writeheader()
+    def number(value):
+        return "" if value is None else f"{value:g}"
     for row in rows:
-        writer.writerow({**asdict(row), "points": f"{row.points:g}",
-                         "max_points": f"{row.max_points:g}"})
+        writer.writerow({**asdict(row), "points": number(row.points),
+                         "max_points": number(row.max_points)})
 
 
 def _jobs_count(text: str) -> int:
@@ -398,10 +442,14 @@ def main(argv=None) -> int:
                         help="grade N notebooks at a time, in N worker processes, each "
                              "notebook in a fresh kernel (default 1; at most one per core "
                              "helps)")
+    parser.add_argument("--hidden", type=Path, metavar="DIR",
+                        help="folder of hidden-case modules: cases added to the questions "
+                             "when grading, which students never see")
     args = parser.parse_args(argv)
     try:
-        rows, errors = grade(args.submissions, timeout=args.timeout, jobs=args.jobs)
-    except FileNotFoundError as error:
+        rows, errors = grade(args.submissions, timeout=args.timeout, jobs=args.jobs,
+                             hidden=args.hidden)
+    except (FileNotFoundError, ValueError) as error:
         parser.error(str(error))
     if args.out == "-":
         buffer = io.StringIO()

@@ -178,7 +178,8 @@ def serve(request: str, namespace: dict, handles: dict) -> dict:
     ``request`` is the base64 pickle the grader sent, or ``"file:PATH"`` of a pickle file
     it wrote for a large one: ``(operation, handle, argument)``
     with operation ``"lookup"`` (a name of ``namespace``), ``"call"`` (``(args, kwargs)``),
-    ``"getattr"`` (a name), ``"getitem"`` (a key), ``"len"``, ``"iter"``, ``"run"`` (an
+    ``"getattr"`` (a name), ``"getitem"`` (a key), ``"len"``, ``"iter"``, ``"origin"``
+    (where a function or class was defined), ``"run"`` (an
     importable ``"module:qualname"`` and ``(args, kwargs)``) or ``"release"``. ``handles``
     maps the handles sent earlier to their objects.
     """
@@ -230,6 +231,9 @@ def serve(request: str, namespace: dict, handles: dict) -> dict:
             result = len(obj)
         elif operation == "iter":
             result = list(obj)
+        elif operation == "origin":
+            is_code = isinstance(obj, type) or type(obj).__name__ == "function"
+            return f"{obj.__module__}.{obj.__qualname__}" if is_code else None
         else:
             raise ValueError(f"unknown operation {operation!r}")
     except (Exception, SystemExit) as error:
@@ -292,6 +296,10 @@ class Session:
         stays there (a :class:`Remote`), data comes back."""
         return self.request("run", None, (f"{function.__module__}:{function.__qualname__}",
                                           (args, kwargs)))
+
+    def origin(self, obj: "Remote") -> str | None:
+        """``"module.qualname"`` of a kernel function or class, ``None`` for other objects."""
+        return self.request("origin", object.__getattribute__(obj, "_handle"))
 
     def release(self) -> None:
         """Forget every object kept for this session in the kernel."""

@@ -20,9 +20,10 @@ Writing a question (see ``ch01.py``)::
 
     QUESTIONS = QuestionSet("ch01")
 
-    @QUESTIONS.question("q1", title="dense layer", answer_name="dense", hint="...")
+    @QUESTIONS.question("q1", points=3, title="dense layer", answer_name="dense",
+                        hint="...")
     def q1(check, dense):
-        with check.case("5 samples, 4 -> 3", points=1):
+        with check.case("5 samples, 4 -> 3"):
             X, W, b = ...
             check.same_array(check.call(dense, X, W, b), reference(X, W, b))
 
@@ -34,11 +35,13 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.util
 import numbers
 import sys
 import textwrap
 import warnings
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
@@ -46,7 +49,8 @@ import numpy as np
 from coursepkg.course.chapters import is_chapter_id
 
 __all__ = ["CheckResult", "Check", "Question", "QuestionSet", "StudentError", "NOT_DEFINED",
-           "chapter_module", "grade_question", "describe", "missing_answer", "wrap_message"]
+           "HiddenCase", "hidden_case", "load_hidden_cases", "chapter_module",
+           "grade_question", "describe", "missing_answer", "wrap_message"]
 
 #: Longest "expected ... got ..." fragment kept in a check line.
 _MAX_SHOWN = 60
@@ -142,32 +146,63 @@ class Check:
         Name of the answer in the notebook (used in messages).
     hint : str
         Shown when a case fails.
+    points : float
+        What the question is worth; each case earns its share of it.
     session : coursepkg.course.remote.Session, optional
         When grading, the connection to the student's kernel, where the answer lives;
         ``None`` in the notebook, where the check runs beside the answer.
     """
 
     def __init__(self, question: str, title: str, answer_name: str, hint: str,
-                 session: Any = None):
+                 points: float = 1, session: Any = None):
         self.question = question
         self.session = session
         self.title = title
         self.answer_name = answer_name
         self.hint = hint
-        self.points = 0.0
-        self.max_points = 0.0
+        self.declared_points = float(points)
+        self.passed_weight = 0.0
+        self.total_weight = 0.0
         self.failures: list[tuple[str, str]] = []
+        self.hidden_points = self.hidden_earned = 0.0
+        self.hidden_run = self.hidden_passed = 0
+
+    @property
+    def points(self) -> float:
+        """Points earned so far: the question's points times the share of the case weights
+        passed, plus the points of the hidden cases passed."""
+        public = (self.declared_points * self.passed_weight / self.total_weight
+                  if self.total_weight else 0.0)
+        return round(public + self.hidden_earned, 6)
+
+    @property
+    def max_points(self) -> float:
+        """The question's declared points, plus those of the hidden cases run."""
+        return self.declared_points + self.hidden_points
+
+    def hidden_case(self, case: "HiddenCase", answer: Any) -> None:
+        """Run one of the instructor's hidden cases. Its failure is counted, never
+        described: the student does not learn its input."""
+        self.hidden_points += case.points
+        self.hidden_run += 1
+        try:
+            case.body(self, answer)
+        except StudentError:
+            return
+        self.hidden_earned += case.points
+        self.hidden_passed += 1
 
     @contextlib.contextmanager
-    def case(self, label: str, points: float = 1):
-        """Score one case: its points are earned unless the body raises :class:`StudentError`."""
-        self.max_points += points
+    def case(self, label: str, weight: float = 1):
+        """Score one case: it passes unless the body raises :class:`StudentError`; ``weight``
+        is its share of the question's points relative to the other cases."""
+        self.total_weight += weight
         try:
             yield
         except StudentError as failure:
             self.failures.append((label, str(failure)))
         else:
-            self.points += points
+            self.passed_weight += weight
 
     def run(self, function: Callable, *args: Any) -> Any:
         """``function(*args)`` run where the answer lives: here in the notebook, in the
@@ -269,34 +304,44 @@ class Check:
             raise StudentError(f"{got.strip().lower()!r} is not the right choice")
 
     def result(self) -> CheckResult:
-        """The result of the cases run so far, with its one-line message."""
+        """The result of the cases run so far, with its one-line message. With hidden cases
+        it says "public cases passed" and how many hidden cases passed, never which."""
         head = f"{self.question} {self.title}: {self.points:g}/{self.max_points:g}"
+        hidden = (f"; hidden cases: {self.hidden_passed} of {self.hidden_run} passed"
+                  if self.hidden_run else "")
         if not self.failures:
+            verdict = "public cases passed" if self.hidden_run else "correct"
             return CheckResult(self.question, self.points, self.max_points,
-                               f"{head} - correct")
+                               f"{head} - {verdict}{hidden}")
         label, why = self.failures[0]
         # An unfinished answer fails every case the same way: say it once.
         more = 0 if len({w for _, w in self.failures}) == 1 else len(self.failures) - 1
         others = f" (+{more} more failed case{'s' if more > 1 else ''})" if more else ""
-        message = f"{head} - case '{label}': {why}{others}. Hint: {self.hint}"
+        message = f"{head} - case '{label}': {why}{others}{hidden}. Hint: {self.hint}"
         return CheckResult(self.question, self.points, self.max_points, message)
 
 
 @dataclass
 class Question:
-    """One graded question: the check body and the name of the answer it grades."""
+    """One graded question: the check body, the name of the answer it grades, and what it
+    is worth (declared once, here: the grader reads it without running the check)."""
 
     name: str
     title: str
     answer_name: str
     hint: str
     body: Callable[[Check, Any], None]
+    points: float = 1
 
-    def run(self, answer: Any, session: Any = None) -> CheckResult:
+    def run(self, answer: Any, session: Any = None, hidden: tuple = ()) -> CheckResult:
         """Check ``answer`` and return the result without printing; ``session`` is the
-        grader's connection to the kernel that holds ``answer`` (see :class:`Check`)."""
-        check = Check(self.name, self.title, self.answer_name, self.hint, session)
+        grader's connection to the kernel that holds ``answer`` (see :class:`Check`), and
+        ``hidden`` the instructor's :class:`HiddenCase` objects for this question."""
+        check = Check(self.name, self.title, self.answer_name, self.hint, self.points,
+                      session)
         self.body(check, answer)
+        for case in hidden:
+            check.hidden_case(case, answer)
         return check.result()
 
     def __call__(self, answer: Any) -> CheckResult:
@@ -314,16 +359,75 @@ class QuestionSet(dict):
         super().__init__()
         self.chapter = chapter
 
-    def question(self, name: str, *, title: str, answer_name: str, hint: str):
-        """Decorator registering ``body(check, answer)`` as question ``name``."""
+    def question(self, name: str, *, points: float, title: str, answer_name: str,
+                 hint: str):
+        """Decorator registering ``body(check, answer)`` as question ``name``, worth
+        ``points``."""
+        if not (isinstance(points, numbers.Real) and points > 0):
+            raise ValueError(f"question {name!r}: points must be a positive number, "
+                             f"got {points!r}")
+
         def register(body: Callable[[Check, Any], None]) -> Question:
             if name in self:
                 raise ValueError(f"question {name!r} is defined twice in {self.chapter}")
-            question = Question(name, title, answer_name, hint, body)
-            question.__doc__ = body.__doc__
+            question = Question(name, title, answer_name, hint, body, float(points))
+            question.__doc__ = f"{body.__doc__ or ''}\n\nWorth {points:g} point(s)."
             self[name] = question
             return question
         return register
+
+
+@dataclass(frozen=True)
+class HiddenCase:
+    """A case the instructor adds to a question when grading; students never have it.
+
+    ``body(check, answer)`` computes its expected value and compares, like a question's
+    body inside one ``check.case``: it fails by raising :class:`StudentError` (which
+    ``check.call`` and the ``check.same_*`` methods do). ``points`` are added to the
+    question's.
+    """
+
+    chapter: str
+    question: str
+    points: float
+    body: Callable[[Check, Any], None]
+
+
+def hidden_case(chapter: str, question: str, *, points: float = 1):
+    """Decorator for a hidden-case module: ``@hidden_case("ch01", "q1", points=1)``."""
+    if not (isinstance(points, numbers.Real) and points > 0):
+        raise ValueError(f"hidden case of {chapter}.{question}: points must be positive")
+
+    def register(body: Callable[[Check, Any], None]) -> HiddenCase:
+        return HiddenCase(chapter, question, float(points), body)
+    return register
+
+
+def load_hidden_cases(folder) -> dict[tuple[str, str], tuple[HiddenCase, ...]]:
+    """The hidden cases of every ``*.py`` module in ``folder``, by (chapter, question).
+
+    Raises
+    ------
+    ValueError
+        If the folder does not exist, or a case names an unknown chapter or question.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ValueError(f"hidden cases: no such folder {folder}")
+    found: dict[tuple[str, str], list[HiddenCase]] = {}
+    for path in sorted(folder.glob("*.py")):
+        spec = importlib.util.spec_from_file_location(
+            f"coursepkg_hidden_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        for case in vars(module).values():
+            if not isinstance(case, HiddenCase):
+                continue
+            if case.question not in chapter_module(case.chapter).QUESTIONS:
+                raise ValueError(f"{path.name}: {case.chapter} has no question "
+                                 f"{case.question!r}")
+            found.setdefault((case.chapter, case.question), []).append(case)
+    return {key: tuple(cases) for key, cases in found.items()}
 
 
 def chapter_module(chapter: str):

@@ -1,14 +1,14 @@
 """Checks for chapter 01, NumPy for neural networks (``exercises/01_numpy.ipynb``).
 
-=====  ==============================================  ===============  ======
-name   question                                        answer graded    points
-=====  ==============================================  ===============  ======
-q1     vectorised dense layer ``dense(X, W, b)``       ``dense``        3
-q2     which expression centres the columns (choice)   ``answer_q2``    1
-q3     ``one_hot(y, n_classes)``                       ``one_hot``      3
-q4     numerically stable row-wise ``softmax(Z)``      ``softmax``      4
-q5     floating-point operations of a dense layer      ``answer_q5``    1
-=====  ==============================================  ===============  ======
+=====  ==============================================  ===============
+name   question                                        answer graded
+=====  ==============================================  ===============
+q1     vectorised dense layer ``dense(X, W, b)``       ``dense``
+q2     which expression centres the columns (choice)   ``answer_q2``
+q3     ``one_hot(y, n_classes)``                       ``one_hot``
+q4     numerically stable row-wise ``softmax(Z)``      ``softmax``
+q5     floating-point operations of a dense layer      ``answer_q5``
+=====  ==============================================  ===============
 
 Every check draws its random inputs from a generator with a fixed seed, so a check prints the
 same line every time it sees the same answer.
@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from coursepkg.course.checks import QuestionSet
-from coursepkg.nn.layers import dense as reference_dense
+from coursepkg.nn.layers import dense as _reference_dense
 from coursepkg.nn.preprocessing import one_hot as reference_one_hot
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "q5", "Q5_SHAPE"]
@@ -29,7 +29,7 @@ QUESTIONS = QuestionSet("ch01")
 # ------------------------------------------------------------------------------ references
 
 
-def reference_softmax(Z):
+def _reference_softmax(Z):
     """Row-wise softmax of ``Z`` (n_samples, n_classes), stable for large ``|Z|``.
 
     ``coursepkg.nn.activations.softmax`` is the book's implementation; this small fallback keeps
@@ -44,7 +44,7 @@ def reference_softmax(Z):
     return softmax(Z)
 
 
-def dense_flops(n_samples, fan_in, fan_out):
+def _dense_flops(n_samples, fan_in, fan_out):
     """Floating-point operations of ``X @ W + b``: one multiply and one add per term of each
     dot product, plus one add per output for the bias."""
     return 2 * n_samples * fan_in * fan_out + n_samples * fan_out
@@ -64,7 +64,7 @@ def _dense_inputs(rng, n_samples, fan_in, fan_out, dtype=np.float64):
 
 
 @QUESTIONS.question(
-    "q1", title="dense layer X @ W + b", answer_name="dense",
+    "q1", points=3, title="dense layer X @ W + b", answer_name="dense",
     hint="one matrix product of X (n_samples, fan_in) and W (fan_in, fan_out), then add b; "
          "broadcasting repeats b for every row, and no loop is needed")
 def q1(check, dense):
@@ -75,7 +75,7 @@ def q1(check, dense):
              ("float32 inputs keep float32", _dense_inputs(rng, 6, 3, 2, np.float32))]
     for label, (X, W, b) in cases:
         with check.case(label):
-            check.same_array(check.call(dense, X, W, b), reference_dense(X, W, b),
+            check.same_array(check.call(dense, X, W, b), _reference_dense(X, W, b),
                              check_dtype=True)
 
 
@@ -89,7 +89,7 @@ Q2_CHOICES = {
 
 
 @QUESTIONS.question(
-    "q2", title="centring the columns", answer_name="answer_q2",
+    "q2", points=1, title="centring the columns", answer_name="answer_q2",
     hint="the mean of each column is a mean down the rows (over samples); which axis is "
          "that, and which shape broadcasts against (n_samples, n_features)?")
 def q2(check, answer_q2):
@@ -111,7 +111,7 @@ def _centres_columns(expression, X):
 
 
 @QUESTIONS.question(
-    "q3", title="one-hot encoding", answer_name="one_hot",
+    "q3", points=3, title="one-hot encoding", answer_name="one_hot",
     hint="start from zeros of shape (n_samples, n_classes) and set one entry per row with "
          "integer-array indexing (row numbers, labels); the width is n_classes, whatever "
          "labels occur")
@@ -128,7 +128,7 @@ def q3(check, one_hot):
 
 
 @QUESTIONS.question(
-    "q4", title="stable softmax", answer_name="softmax",
+    "q4", points=4, title="stable softmax", answer_name="softmax",
     hint="subtract each row's maximum first (keepdims=True keeps it a column that "
          "broadcasts) so exp never overflows, then divide each row by its sum")
 def q4(check, softmax):
@@ -140,14 +140,14 @@ def q4(check, softmax):
              ("1 class", rng.normal(size=(3, 1)))]
     for label, Z in cases:
         with check.case(label):
-            check.same_array(check.call(softmax, Z), reference_softmax(Z), check_dtype=True)
+            check.same_array(check.call(softmax, Z), _reference_softmax(Z), check_dtype=True)
 
 
 @QUESTIONS.question(
-    "q5", title="cost of a dense layer", answer_name="answer_q5",
+    "q5", points=1, title="cost of a dense layer", answer_name="answer_q5",
     hint="each of the n_samples * fan_out outputs is a dot product of length fan_in: "
          "fan_in multiplications and about as many additions")
 def q5(check, answer_q5):
     """Floating-point operations of one dense layer on a batch (1 % tolerance)."""
     with check.case(f"n_samples, fan_in, fan_out = {Q5_SHAPE}"):
-        check.same_number(answer_q5, dense_flops(*Q5_SHAPE), rtol=0.01)
+        check.same_number(answer_q5, _dense_flops(*Q5_SHAPE), rtol=0.01)

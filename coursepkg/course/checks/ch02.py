@@ -1,15 +1,15 @@
 """Checks for chapter 02, Neural networks: the idea (``exercises/02_idea.ipynb``).
 
-====  ============================================  ====================  ======
-name  question                                      answer graded         points
-====  ============================================  ====================  ======
-q1    McCulloch–Pitts unit ``threshold_unit``       ``threshold_unit``    3
-q2    weights and threshold of a NOR unit           ``nor_unit``          2
-q3    a network of threshold units for XOR          ``xor_layers``        2
-q4    parameters of a network from its layer sizes  ``count_parameters``  3
-q5    half-height radius of a Gaussian RBF unit     ``answer_q5``         1
-q6    forward pass of a feed-forward network        ``forward``           3
-====  ============================================  ====================  ======
+====  ============================================  ====================
+name  question                                      answer graded
+====  ============================================  ====================
+q1    McCulloch–Pitts unit ``threshold_unit``       ``threshold_unit``
+q2    weights and threshold of a NOR unit           ``nor_unit``
+q3    a network of threshold units for XOR          ``xor_layers``
+q4    parameters of a network from its layer sizes  ``count_parameters``
+q5    half-height radius of a Gaussian RBF unit     ``answer_q5``
+q6    forward pass of a feed-forward network        ``forward``
+====  ============================================  ====================
 
 The references are :mod:`coursepkg.lessons.neurons` and :mod:`coursepkg.nn.feedforward` (built on
 :func:`coursepkg.nn.layers.dense` and :mod:`coursepkg.nn.activations`) and the truth tables of
@@ -30,13 +30,12 @@ from coursepkg.nn import activations
 from coursepkg.nn.feedforward import count_parameters as reference_count_parameters
 from coursepkg.nn.feedforward import forward_pass
 
-__all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "q5", "q6", "Q4_EXAMPLE", "Q5_WIDTH",
-           "half_height_radius", "output_of_layers"]
+__all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "q5", "q6", "Q4_EXAMPLE", "Q5_WIDTH"]
 
 QUESTIONS = QuestionSet("ch02")
 
 
-def output_of_layers(X, layers, activation):
+def _output_of_layers(X, layers, activation):
     """Output of the network ``layers = [(W, b), ...]`` with ``activation`` after every layer."""
     layers = list(layers)
     coefs, intercepts = [W for W, _ in layers], [b for _, b in layers]
@@ -54,7 +53,7 @@ def _answer_given(check, answer):
 
 
 @QUESTIONS.question(
-    "q1", title="McCulloch-Pitts threshold unit", answer_name="threshold_unit",
+    "q1", points=3, title="McCulloch-Pitts threshold unit", answer_name="threshold_unit",
     hint="compute the weighted sum X @ weights for every row, subtract the threshold and "
          "apply coursepkg.nn.activations.step, which gives 1 at exactly 0: the unit fires when "
          "the sum reaches the threshold")
@@ -84,29 +83,29 @@ def _unit_parameters(check, answer):
 
 
 @QUESTIONS.question(
-    "q2", title="a McCulloch-Pitts unit for NOR", answer_name="nor_unit",
+    "q2", points=2, title="a McCulloch-Pitts unit for NOR", answer_name="nor_unit",
     hint="NOR fires only for the input (0, 0): make every input inhibit the unit (negative "
          "weights) and choose a threshold that the sum 0 reaches but the sum of one active "
          "input does not")
 def q2(check, nor_unit):
     """``nor_unit = (weights, threshold)`` computes NOR on the four inputs of its truth table."""
     X, y = logic_gate("NOR")
-    with check.case("the NOR truth table", points=2):
+    with check.case("the NOR truth table", weight=2):
         weights, threshold = _unit_parameters(check, nor_unit)
         check.same_array(check.call(threshold_unit, X, weights, threshold), y)
 
 
 @QUESTIONS.question(
-    "q3", title="XOR from threshold units", answer_name="xor_layers",
+    "q3", points=2, title="XOR from threshold units", answer_name="xor_layers",
     hint="no single threshold unit computes XOR; use a hidden layer of two units (OR and "
          "NAND, say), then an output unit that computes the AND of them. A unit with "
          "threshold theta has bias -theta; W of each layer has shape (fan_in, fan_out)")
 def q3(check, xor_layers):
     """``xor_layers = [(W1, b1), (W2, b2), ...]`` of step units computes XOR, shape (4, 1)."""
     X, y = logic_gate("XOR")
-    with check.case("the XOR truth table", points=2):
+    with check.case("the XOR truth table", weight=2):
         _answer_given(check, xor_layers)
-        output = check.call(lambda: output_of_layers(X, xor_layers, "step"))
+        output = check.call(lambda: _output_of_layers(X, xor_layers, "step"))
         check.same_array(output, y[:, np.newaxis].astype(float))
 
 
@@ -115,7 +114,7 @@ Q4_EXAMPLE = (784, 128, 10)
 
 
 @QUESTIONS.question(
-    "q4", title="parameters of a feed-forward network", answer_name="count_parameters",
+    "q4", points=3, title="parameters of a feed-forward network", answer_name="count_parameters",
     hint="a layer from d_in to d_out units has a (d_in, d_out) weight matrix and d_out "
          "biases; add this over consecutive pairs of layer sizes")
 def q4(check, count_parameters):
@@ -136,7 +135,7 @@ def q4(check, count_parameters):
 Q5_WIDTH = 1.5
 
 
-def half_height_radius(width):
+def _half_height_radius(width):
     """Distance from the centre at which :func:`coursepkg.lessons.neurons.rbf_unit` outputs 1/2,
     found numerically (no formula) from the package's unit."""
     def above_half(r):
@@ -145,12 +144,12 @@ def half_height_radius(width):
 
 
 @QUESTIONS.question(
-    "q5", title="half-height radius of an RBF unit", answer_name="answer_q5",
+    "q5", points=1, title="half-height radius of an RBF unit", answer_name="answer_q5",
     hint="set exp(-r^2 / (2 sigma^2)) = 1/2, take logarithms and solve for r > 0")
 def q5(check, answer_q5):
     """The distance at which a Gaussian unit of width ``Q5_WIDTH`` outputs 1/2 (1 %)."""
     with check.case(f"width sigma = {Q5_WIDTH}"):
-        check.same_number(answer_q5, half_height_radius(Q5_WIDTH), rtol=0.01)
+        check.same_number(answer_q5, _half_height_radius(Q5_WIDTH), rtol=0.01)
 
 
 def _random_layers(rng, sizes):
@@ -158,7 +157,7 @@ def _random_layers(rng, sizes):
 
 
 @QUESTIONS.question(
-    "q6", title="forward pass of a feed-forward network", answer_name="forward",
+    "q6", points=3, title="forward pass of a feed-forward network", answer_name="forward",
     hint="begin with the inputs; for every (W, b) pair in order, apply the dense layer (the "
          "matrix product with W, plus b) and then the activation, and feed the result to the "
          "next layer; return the last layer's output, of shape (n_samples, fan_out)")
@@ -177,4 +176,4 @@ def q6(check, forward):
         with check.case(label):
             got = check.call(forward, X, [(W.copy(), b.copy()) for W, b in layers],
                              activations.get(name).function)
-            check.same_array(got, output_of_layers(X, layers, name))
+            check.same_array(got, _output_of_layers(X, layers, name))

@@ -1,15 +1,15 @@
 """Checks for chapter 03, linear models and gradient descent (``exercises/03_linear_models.ipynb``).
 
-=====  ==============================================  ======================  ======
-name   question                                        answer graded           points
-=====  ==============================================  ======================  ======
-q1     least squares with a bias (normal equations)    ``fit_least_squares``   4
-q2     gradient of the ridge cost                      ``ridge_gradient``      4
-q3     largest stable learning rate for ``Q3_X``       ``answer_q3``           2
-q4     one gradient-descent step by hand               ``answer_q4``           2
-q5     number of mini-batches in one epoch             ``n_minibatches``       2
-q6     which penalty gives exact zeros (choice)        ``answer_q6``           1
-=====  ==============================================  ======================  ======
+=====  ==============================================  ======================
+name   question                                        answer graded
+=====  ==============================================  ======================
+q1     least squares with a bias (normal equations)    ``fit_least_squares``
+q2     gradient of the ridge cost                      ``ridge_gradient``
+q3     largest stable learning rate for ``Q3_X``       ``answer_q3``
+q4     one gradient-descent step by hand               ``answer_q4``
+q5     number of mini-batches in one epoch             ``n_minibatches``
+q6     which penalty gives exact zeros (choice)        ``answer_q6``
+=====  ==============================================  ======================
 
 Every check draws its random inputs from a generator with a fixed seed, so a check prints the
 same line every time it sees the same answer.
@@ -27,14 +27,14 @@ from coursepkg.models.linear import LinearRegression
 from coursepkg.nn.gradcheck import numerical_gradient
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "q5", "q6", "Q3_X", "Q4_PROBLEM",
-           "Q6_CHOICES", "reference_fit", "reference_step"]
+           "Q6_CHOICES"]
 
 QUESTIONS = QuestionSet("ch03")
 
 # ------------------------------------------------------------------------------ references
 
 
-def reference_fit(X, y):
+def _reference_fit(X, y):
     """``(coef_, intercept_)`` of ``coursepkg.models.linear.LinearRegression`` fitted to ``X, y``."""
     model = LinearRegression().fit(X, y)
     return model.coef_, model.intercept_
@@ -53,7 +53,7 @@ Q4_PROBLEM = {
 }
 
 
-def reference_step(X, y, w0, learning_rate):
+def _reference_step(X, y, w0, learning_rate):
     """One gradient-descent step on ``(1/2n) ||X w - y||^2`` from ``w0``."""
     return w0 - learning_rate * descent.least_squares_gradient(w0, X, y)
 
@@ -99,7 +99,7 @@ def _vector(check, answer, shape):
 
 
 @QUESTIONS.question(
-    "q1", title="least squares with a bias", answer_name="fit_least_squares",
+    "q1", points=4, title="least squares with a bias", answer_name="fit_least_squares",
     hint="centre X and y, solve the normal equations (Xc.T Xc) w = Xc.T yc with "
          "np.linalg.solve, then b = mean(y) - mean(X, axis=0) @ w; or append a column of "
          "ones to X and solve for (b, w) together")
@@ -117,14 +117,14 @@ def q1(check, fit_least_squares):
             y = X @ rng.normal(size=X.shape[1]) + 3.0 + 0.1 * rng.normal(size=len(X))
         with check.case(label):
             coef, intercept = _pair(check.call(fit_least_squares, X, y))
-            expected_coef, expected_intercept = reference_fit(X, y)
+            expected_coef, expected_intercept = _reference_fit(X, y)
             check.same_array(coef, expected_coef, rtol=1e-6, atol=1e-8)
             check.same_array(np.asarray(intercept), np.asarray(expected_intercept),
                              rtol=1e-6, atol=1e-8)
 
 
 @QUESTIONS.question(
-    "q2", title="gradient of the ridge cost", answer_name="ridge_gradient",
+    "q2", points=4, title="gradient of the ridge cost", answer_name="ridge_gradient",
     hint="expand ||Xw - y||^2 = w.T X.T X w - 2 y.T X w + y.T y and differentiate term by "
          "term; the penalty alpha ||w||^2 = alpha w.T w adds a multiple of w; keep the factor "
          "1 / (2n), and return an array of the shape of w")
@@ -149,30 +149,30 @@ def q2(check, ridge_gradient):
 
 
 @QUESTIONS.question(
-    "q3", title="largest stable learning rate", answer_name="answer_q3",
+    "q3", points=2, title="largest stable learning rate", answer_name="answer_q3",
     hint="gradient descent multiplies the error along each eigenvector of the Hessian "
          "H = X.T X / n by (1 - lr * lambda) at every step; for which lr is "
          "|1 - lr * lambda| < 1 for every eigenvalue? (np.linalg.eigvalsh gives them)")
 def q3(check, answer_q3):
     """The threshold ``2 / lambda_max(Q3_X.T Q3_X / n)`` (1 % tolerance)."""
-    with check.case("X = ch03.Q3_X", points=2):
+    with check.case("X = ch03.Q3_X", weight=2):
         check.same_number(answer_q3, descent.max_stable_learning_rate(Q3_X), rtol=0.01)
 
 
 @QUESTIONS.question(
-    "q4", title="one gradient-descent step", answer_name="answer_q4",
+    "q4", points=2, title="one gradient-descent step", answer_name="answer_q4",
     hint="w1 = w0 - lr * X.T (X w0 - y) / n: compute the residual X w0 - y first, then "
          "X.T times it, and do not forget the 1/n")
 def q4(check, answer_q4):
     """The weights after one step from ``Q4_PROBLEM["w0"]``."""
-    with check.case("ch03.Q4_PROBLEM", points=2):
-        expected = reference_step(**Q4_PROBLEM)
+    with check.case("ch03.Q4_PROBLEM", weight=2):
+        expected = _reference_step(**Q4_PROBLEM)
         check.same_array(_vector(check, answer_q4, expected.shape), expected, rtol=1e-4,
                          atol=1e-6)
 
 
 @QUESTIONS.question(
-    "q5", title="mini-batches per epoch", answer_name="n_minibatches",
+    "q5", points=2, title="mini-batches per epoch", answer_name="n_minibatches",
     hint="one update per batch; the last batch may be smaller than batch_size, so round the "
          "division up (-(-a // b) or math.ceil), and a batch larger than the data set is one "
          "batch")
@@ -183,7 +183,7 @@ def q5(check, n_minibatches):
              ("5 samples, batches of 8", 5, 8),
              ("7 samples, batches of 1", 7, 1)]
     for label, n_samples, batch_size in cases:
-        with check.case(label, points=0.5):
+        with check.case(label, weight=0.5):
             got = check.call(n_minibatches, n_samples, batch_size)
             if got is None:
                 raise StudentError("returned None (is the function finished?)")
@@ -203,7 +203,7 @@ Q6_CHOICES = {
 
 
 @QUESTIONS.question(
-    "q6", title="which penalty gives exact zeros", answer_name="answer_q6",
+    "q6", points=1, title="which penalty gives exact zeros", answer_name="answer_q6",
     hint="minimise (w - z)^2 / 2 + t |w| and (w - z)^2 / 2 + t w^2 for |z| < t: which "
          "minimiser is exactly 0? Look at the two regularisation paths of the chapter")
 def q6(check, answer_q6):

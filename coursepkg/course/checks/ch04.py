@@ -1,15 +1,15 @@
 """Checks for chapter 04, the perceptron and Adaline (``exercises/04_perceptron.ipynb``).
 
-=====  ==============================================  ======================  ======
-name   question                                        answer graded           points
-=====  ==============================================  ======================  ======
-q1     three steps of the perceptron rule by hand      ``answer_q1``           2
-q2     weights and bias of a NAND perceptron           ``nand_unit``           2
-q3     one epoch of the perceptron rule                ``perceptron_epoch``    4
-q4     Novikoff's mistake bound for a data set         ``answer_q4``           2
-q5     the gradient of Adaline's cost                  ``adaline_gradient``    3
-q6     why the perceptron never learns XOR (choice)    ``answer_q6``           1
-=====  ==============================================  ======================  ======
+=====  ==============================================  ======================
+name   question                                        answer graded
+=====  ==============================================  ======================
+q1     three steps of the perceptron rule by hand      ``answer_q1``
+q2     weights and bias of a NAND perceptron           ``nand_unit``
+q3     one epoch of the perceptron rule                ``perceptron_epoch``
+q4     Novikoff's mistake bound for a data set         ``answer_q4``
+q5     the gradient of Adaline's cost                  ``adaline_gradient``
+q6     why the perceptron never learns XOR (choice)    ``answer_q6``
+=====  ==============================================  ======================
 
 The references are the book's own code: :class:`coursepkg.models.linear.Perceptron` for the
 perceptron rule, :mod:`coursepkg.lessons.threshold_logic` for the NAND unit, :mod:`coursepkg.lessons.margins`
@@ -34,7 +34,7 @@ from coursepkg.nn import losses
 from coursepkg.nn.gradcheck import numerical_gradient
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "q5", "q6", "Q1_DATA", "Q4_DATA",
-           "Q6_CHOICES", "adaline_cost", "separable_data"]
+           "Q6_CHOICES", "separable_data"]
 
 QUESTIONS = QuestionSet("ch04")
 
@@ -67,7 +67,7 @@ def separable_data(rng, n_samples, n_features, gap=0.1):
             return X[keep], y
 
 
-def adaline_cost(X, t, w, b):
+def _adaline_cost(X, t, w, b):
     """Adaline's cost ``J(w, b) = 1/(2n) sum_i (x_i . w + b - t_i)^2`` (a float)."""
     return 0.5 * losses.mse(t, X @ w + b)
 
@@ -121,7 +121,7 @@ def _weights_and_bias(check, got, n_features, what, returned=True):
 
 
 @QUESTIONS.question(
-    "q1", title="the perceptron rule by hand", answer_name="answer_q1",
+    "q1", points=2, title="the perceptron rule by hand", answer_name="answer_q1",
     hint="visit the samples in order; predict +1 when w.x + b >= 0 (so z = 0 predicts +1); "
          "only on a mistake add learning_rate * t * x to w and learning_rate * t to b")
 def q1(check, answer_q1):
@@ -129,19 +129,19 @@ def q1(check, answer_q1):
     model = Perceptron(learning_rate=Q1_DATA["learning_rate"], epochs=1)
     model.fit(Q1_DATA["X"], Q1_DATA["y"])
     expected = np.r_[model.coef_, model.intercept_]
-    with check.case("(w_1, w_2, b) after the 3 samples", points=2):
+    with check.case("(w_1, w_2, b) after the 3 samples", weight=2):
         check.same_array(_numbers(check, answer_q1, (3,), "answer_q1"), expected)
 
 
 @QUESTIONS.question(
-    "q2", title="a NAND perceptron", answer_name="nand_unit",
+    "q2", points=2, title="a NAND perceptron", answer_name="nand_unit",
     hint="the net input w1 a + w2 b + bias must be >= 0 for (0, 0), (0, 1), (1, 0) and < 0 "
          "for (1, 1): start with a positive bias and negative weights")
 def q2(check, nand_unit):
     """``nand_unit = (weights, bias)``: ``step(x . weights + bias)`` is NAND on all 4 inputs."""
     X, expected = logic_gate("NAND")
     for x, output in zip(X, expected):
-        with check.case(f"input {tuple(int(v) for v in x)}", points=0.5):
+        with check.case(f"input {tuple(int(v) for v in x)}", weight=0.5):
             weights, bias = _weights_and_bias(check, nand_unit, 2, "nand_unit",
                                               returned=False)
             got = threshold_unit(weights, float(bias))(x)
@@ -159,7 +159,7 @@ def _run_epochs(check, perceptron_epoch, X, t, learning_rate, epochs):
 
 
 @QUESTIONS.question(
-    "q3", title="one epoch of the perceptron rule", answer_name="perceptron_epoch",
+    "q3", points=4, title="one epoch of the perceptron rule", answer_name="perceptron_epoch",
     hint="loop over the samples in order; the prediction is +1 when x_i . w + b >= 0, "
          "else -1; only when it differs from t_i add learning_rate * t_i * x_i to w and "
          "learning_rate * t_i to b, and return (w, b)")
@@ -186,25 +186,25 @@ def q3(check, perceptron_epoch):
 
 
 @QUESTIONS.question(
-    "q4", title="Novikoff's mistake bound", answer_name="answer_q4",
+    "q4", points=2, title="Novikoff's mistake bound", answer_name="answer_q4",
     hint="append a 1 to every sample; R is the largest norm of these vectors, gamma the "
          "smallest t_i (x_i, 1) . u over ||u||, and the bound is (R / gamma) ** 2")
 def q4(check, answer_q4):
     """``answer_q4`` is ``(R / gamma)^2`` for ``Q4_DATA`` and its separator ``u`` (1 %)."""
     expected = perceptron_mistake_bound(Q4_DATA["X"], Q4_DATA["y"], u=Q4_DATA["u"])
-    with check.case("the data set and separator u of question 4", points=2):
+    with check.case("the data set and separator u of question 4", weight=2):
         check.same_number(answer_q4, expected, rtol=0.01)
 
 
 def _numerical_adaline_gradient(X, t, w, b):
     w, wb = w.copy(), np.array([b], dtype=float)
-    grad_w = numerical_gradient(lambda: adaline_cost(X, t, w, wb[0]), w)
-    grad_b = numerical_gradient(lambda: adaline_cost(X, t, w, wb[0]), wb)
+    grad_w = numerical_gradient(lambda: _adaline_cost(X, t, w, wb[0]), w)
+    grad_b = numerical_gradient(lambda: _adaline_cost(X, t, w, wb[0]), wb)
     return grad_w, grad_b[0]
 
 
 @QUESTIONS.question(
-    "q5", title="the gradient of Adaline's cost", answer_name="adaline_gradient",
+    "q5", points=3, title="the gradient of Adaline's cost", answer_name="adaline_gradient",
     hint="with the residuals r = X @ w + b - t of shape (n,), dJ/dw = X.T @ r / n "
          "(shape (n_features,)) and dJ/db = mean(r)")
 def q5(check, adaline_gradient):
@@ -242,7 +242,7 @@ _Q6_ANSWER = "b"
 
 
 @QUESTIONS.question(
-    "q6", title="the perceptron and XOR", answer_name="answer_q6",
+    "q6", points=1, title="the perceptron and XOR", answer_name="answer_q6",
     hint="draw the four inputs of XOR and try to separate the 1s from the 0s with one line; "
          "Novikoff's theorem needs a separator with margin gamma > 0")
 def q6(check, answer_q6):

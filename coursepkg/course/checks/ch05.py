@@ -1,16 +1,16 @@
 """Checks for chapter 05, logistic regression (``exercises/05_logistic_regression.ipynb``).
 
-=====  ==================================================  ===============  ======
-name   question                                            answer graded    points
-=====  ==================================================  ===============  ======
-q1     numerically stable ``sigmoid(z)``                   ``sigmoid``      4
-q2     mean cross-entropy of given predictions (number)    ``answer_q2``    2
-q3     ``gradient(X, y, w, b)`` of the mean cross-entropy  ``gradient``     4
-q4     derived dL/dz of a squared error after a sigmoid    ``answer_q4``    2
-q5     two gradient-descent steps by hand (array)          ``answer_q5``    3
-q6     the line where the model predicts 0.9               ``answer_q6``    2
-q7     why cross-entropy rather than squared error         ``answer_q7``    1
-=====  ==================================================  ===============  ======
+=====  ==================================================  ===============
+name   question                                            answer graded
+=====  ==================================================  ===============
+q1     numerically stable ``sigmoid(z)``                   ``sigmoid``
+q2     mean cross-entropy of given predictions (number)    ``answer_q2``
+q3     ``gradient(X, y, w, b)`` of the mean cross-entropy  ``gradient``
+q4     derived dL/dz of a squared error after a sigmoid    ``answer_q4``
+q5     two gradient-descent steps by hand (array)          ``answer_q5``
+q6     the line where the model predicts 0.9               ``answer_q6``
+q7     why cross-entropy rather than squared error         ``answer_q7``
+=====  ==================================================  ===============
 
 The references are the book's code: :mod:`coursepkg.nn.activations`, :mod:`coursepkg.nn.losses`,
 reverse-mode :mod:`coursepkg.autodiff` for gradients, :mod:`coursepkg.nn.gradcheck` finite
@@ -33,8 +33,7 @@ from coursepkg.nn.losses import binary_cross_entropy, mse
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "q5", "q6", "q7",
            "Q2_TARGETS", "Q2_PREDICTIONS", "Q4_Z", "Q4_TARGET", "Q5_X", "Q5_Y",
-           "Q5_LEARNING_RATE", "Q6_COEF", "Q6_INTERCEPT", "Q6_PROBABILITY", "Q7_CHOICES",
-           "reference_gradient", "squared_error_slope", "gradient_descent_steps"]
+           "Q5_LEARNING_RATE", "Q6_COEF", "Q6_INTERCEPT", "Q6_PROBABILITY", "Q7_CHOICES"]
 
 QUESTIONS = QuestionSet("ch05")
 
@@ -73,7 +72,7 @@ Q7_ANSWER = "b"
 # ------------------------------------------------------------------------- references
 
 
-def reference_gradient(X, y, w, b):
+def _reference_gradient(X, y, w, b):
     """Gradient of the mean binary cross-entropy of ``sigmoid(X @ w + b)``, by reverse mode.
 
     Parameters
@@ -100,13 +99,13 @@ def reference_gradient(X, y, w, b):
     return grad_w, float(grad_b)
 
 
-def squared_error_slope(z, y):
+def _squared_error_slope(z, y):
     """d/dz of ``(sigmoid(z) - y)**2`` at ``z``, by central finite differences."""
     z = np.array([float(z)])
     return float(numerical_gradient(lambda: mse([y], reference_sigmoid(z)), z)[0])
 
 
-def gradient_descent_steps(X, y, learning_rate, steps):
+def _gradient_descent_steps(X, y, learning_rate, steps):
     """Parameters ``(w_1, ..., w_d, b)`` after each of ``steps`` full-batch steps from zero.
 
     Returns
@@ -172,7 +171,7 @@ def _pair_of_arrays(check, result, n_features):
 
 
 @QUESTIONS.question(
-    "q1", title="stable sigmoid", answer_name="sigmoid",
+    "q1", points=4, title="stable sigmoid", answer_name="sigmoid",
     hint="1 / (1 + exp(-z)) overflows for very negative z and exp(z) / (1 + exp(z)) for very "
          "positive z; compute e = exp(-|z|), which is at most 1, and use 1 / (1 + e) where "
          "z >= 0 and e / (1 + e) where z < 0; keep the dtype of z")
@@ -194,18 +193,18 @@ def q1(check, sigmoid):
 
 
 @QUESTIONS.question(
-    "q2", title="cross-entropy of given predictions", answer_name="answer_q2",
+    "q2", points=2, title="cross-entropy of given predictions", answer_name="answer_q2",
     hint="the loss of one sample is -log(y_hat) when y = 1 and -log(1 - y_hat) when y = 0 "
          "(natural logarithm); average over the five samples")
 def q2(check, answer_q2):
     """The mean binary cross-entropy of ``Q2_PREDICTIONS`` against ``Q2_TARGETS`` (1 %)."""
-    with check.case("5 predictions", points=2):
+    with check.case("5 predictions", weight=2):
         check.same_number(answer_q2, binary_cross_entropy(Q2_TARGETS, Q2_PREDICTIONS),
                           rtol=0.01)
 
 
 @QUESTIONS.question(
-    "q3", title="gradient of the mean cross-entropy", answer_name="gradient",
+    "q3", points=4, title="gradient of the mean cross-entropy", answer_name="gradient",
     hint="with p = sigmoid(X @ w + b), grad_w = X.T @ (p - y) / n_samples, shape "
          "(n_features,), and grad_b = mean(p - y); return them as a pair (grad_w, grad_b)")
 def q3(check, gradient):
@@ -227,37 +226,37 @@ def q3(check, gradient):
         with check.case(label):
             grad_w, grad_b = _pair_of_arrays(check, check.call(gradient, X, y, w, b),
                                              X.shape[1])
-            expected_w, expected_b = reference_gradient(X, y, w, b)
+            expected_w, expected_b = _reference_gradient(X, y, w, b)
             check.same_array(grad_w, expected_w)
             check.same_array(grad_b, np.array(expected_b))
 
 
 @QUESTIONS.question(
-    "q4", title="squared error after a sigmoid: dL/dz", answer_name="answer_q4",
+    "q4", points=2, title="squared error after a sigmoid: dL/dz", answer_name="answer_q4",
     hint="chain rule: dL/dz = dL/dy_hat * dy_hat/dz, with the sigmoid's derivative from the "
          "chapter; y_hat - y is negative here, so is the slope")
 def q4(check, answer_q4):
     """dL/dz of ``L = (sigmoid(z) - y)**2`` at ``Q4_Z``, ``Q4_TARGET`` (1 %)."""
-    with check.case(f"z = {Q4_Z:g}, y = {Q4_TARGET:g}", points=2):
-        check.same_number(answer_q4, squared_error_slope(Q4_Z, Q4_TARGET), rtol=0.01)
+    with check.case(f"z = {Q4_Z:g}, y = {Q4_TARGET:g}", weight=2):
+        check.same_number(answer_q4, _squared_error_slope(Q4_Z, Q4_TARGET), rtol=0.01)
 
 
 @QUESTIONS.question(
-    "q5", title="two gradient-descent steps", answer_name="answer_q5",
+    "q5", points=3, title="two gradient-descent steps", answer_name="answer_q5",
     hint="from w = 0, b = 0 every prediction is 0.5; one step is w <- w - lr * X.T (p - y) / n "
          "and b <- b - lr * mean(p - y), with p recomputed before the second step; each row "
          "is (w_1, w_2, b)")
 def q5(check, answer_q5):
     """The parameters ``(w_1, w_2, b)`` after step 1 (row 0) and step 2 (row 1)."""
-    expected = gradient_descent_steps(Q5_X, Q5_Y, Q5_LEARNING_RATE, steps=2)
+    expected = _gradient_descent_steps(Q5_X, Q5_Y, Q5_LEARNING_RATE, steps=2)
     for step, points in ((1, 1), (2, 2)):
-        with check.case(f"after step {step}", points=points):
+        with check.case(f"after step {step}", weight=points):
             values = _as_float_array(check, answer_q5, expected.shape)
             check.same_array(values[step - 1], expected[step - 1], rtol=1e-3, atol=1e-4)
 
 
 @QUESTIONS.question(
-    "q6", title="the line of probability 0.9", answer_name="answer_q6",
+    "q6", points=2, title="the line of probability 0.9", answer_name="answer_q6",
     hint="sigmoid(z) = p exactly where z = log(p / (1 - p)); solve w1 x1 + w2 x2 + b = "
          "log(p / (1 - p)) for x2 and read off (slope, offset)")
 def q6(check, answer_q6):
@@ -270,7 +269,7 @@ def q6(check, answer_q6):
 
 
 @QUESTIONS.question(
-    "q7", title="why cross-entropy", answer_name="answer_q7",
+    "q7", points=1, title="why cross-entropy", answer_name="answer_q7",
     hint="compare dL/dz of both losses for a sample with y = 1 and z = -10: which one "
          "still moves the weights?")
 def q7(check, answer_q7):

@@ -1,15 +1,15 @@
 """Checks for chapter 06, Multilayer perceptrons (``exercises/06_mlp.ipynb``).
 
-====  =================================================  ===================  ======
-name  question                                           answer graded        points
-====  =================================================  ===================  ======
-q1    forward pass ``mlp_forward(X, W1, b1, W2, b2)``    ``mlp_forward``      4
-q2    collapse identity layers ``collapse(coefs, ...)``  ``collapse``         3
-q3    output of the XOR network on a new input           ``answer_q3``        2
-q4    number of parameters of an MLP                     ``answer_q4``        1
-q5    derivative of SiLU, ``silu_derivative(z)``         ``silu_derivative``  3
-q6    what the universal approximation theorem says      ``answer_q6``        1
-====  =================================================  ===================  ======
+====  =================================================  ===================
+name  question                                           answer graded
+====  =================================================  ===================
+q1    forward pass ``mlp_forward(X, W1, b1, W2, b2)``    ``mlp_forward``
+q2    collapse identity layers ``collapse(coefs, ...)``  ``collapse``
+q3    output of the XOR network on a new input           ``answer_q3``
+q4    number of parameters of an MLP                     ``answer_q4``
+q5    derivative of SiLU, ``silu_derivative(z)``         ``silu_derivative``
+q6    what the universal approximation theorem says      ``answer_q6``
+====  =================================================  ===================
 
 The references are :mod:`coursepkg.nn.feedforward`, :mod:`coursepkg.lessons.examples` and central finite
 differences from :mod:`coursepkg.nn.gradcheck`. Every check draws its random inputs from a
@@ -27,7 +27,7 @@ from coursepkg.nn.feedforward import collapse_linear, count_parameters, forward
 from coursepkg.nn.gradcheck import numerical_gradient
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "q5", "q6", "Q3_INPUT", "Q4_SIZES",
-           "Q6_CHOICES", "silu"]
+           "Q6_CHOICES"]
 
 QUESTIONS = QuestionSet("ch06")
 
@@ -49,7 +49,7 @@ Q6_CHOICES = {
 _Q6_ANSWER = "c"
 
 
-def silu(z):
+def _silu(z):
     """SiLU (swish) activation ``z * sigmoid(z)``, elementwise."""
     return z * expit(z)
 
@@ -62,7 +62,7 @@ def _random_layers(rng, sizes, dtype=np.float64, scale=1.0):
 
 
 @QUESTIONS.question(
-    "q1", title="forward pass of a two-layer MLP", answer_name="mlp_forward",
+    "q1", points=4, title="forward pass of a two-layer MLP", answer_name="mlp_forward",
     hint="H = relu(X @ W1 + b1) has shape (n_samples, n_hidden); the output is the row-wise "
          "softmax of H @ W2 + b2, after subtracting each row's maximum")
 def q1(check, mlp_forward):
@@ -93,7 +93,7 @@ def _pair(got):
 
 
 @QUESTIONS.question(
-    "q2", title="collapse of identity layers", answer_name="collapse",
+    "q2", points=3, title="collapse of identity layers", answer_name="collapse",
     hint="fold the layers from the first: (A W1 + b1) W2 + b2 = A (W1 W2) + (b1 W2 + b2), "
          "so keep W <- W @ W_next and b <- b @ W_next + b_next")
 def q2(check, collapse):
@@ -111,18 +111,18 @@ def q2(check, collapse):
 
 
 @QUESTIONS.question(
-    "q3", title="XOR network on a new input", answer_name="answer_q3",
+    "q3", points=2, title="XOR network on a new input", answer_name="answer_q3",
     hint="z_D = 3.7 x1 + 3.7 x2 - 1.5 and z_E = 2.9 x1 + 2.9 x2 - 4.5; then "
          "z_G = 4.5 sigmoid(z_D) - 5.2 sigmoid(z_E) - 2.0 and the output is sigmoid(z_G)")
 def q3(check, answer_q3):
     """The book's XOR network's output for the input ``Q3_INPUT`` (1 % tolerance)."""
     expected = float(xor_forward(np.array([Q3_INPUT]))[-1][0, 0])
-    with check.case(f"input {Q3_INPUT}", points=2):
+    with check.case(f"input {Q3_INPUT}", weight=2):
         check.same_number(answer_q3, expected, rtol=0.01)
 
 
 @QUESTIONS.question(
-    "q4", title="number of parameters", answer_name="answer_q4",
+    "q4", points=1, title="number of parameters", answer_name="answer_q4",
     hint="layer l has a (n_{l-1}, n_l) weight matrix and n_l biases: "
          "sum (n_{l-1} + 1) * n_l over the layers")
 def q4(check, answer_q4):
@@ -132,7 +132,7 @@ def q4(check, answer_q4):
 
 
 @QUESTIONS.question(
-    "q5", title="derivative of SiLU", answer_name="silu_derivative",
+    "q5", points=3, title="derivative of SiLU", answer_name="silu_derivative",
     hint="product rule: d/dz [z sigmoid(z)] = sigmoid(z) + z sigmoid'(z), and "
          "sigmoid'(z) = sigmoid(z) (1 - sigmoid(z)); use scipy.special.expit for sigmoid")
 def q5(check, silu_derivative):
@@ -144,12 +144,12 @@ def q5(check, silu_derivative):
     for label, z in cases:
         with check.case(label):
             # elementwise function: the gradient of the sum is the vector of derivatives
-            expected = numerical_gradient(lambda x: silu(x).sum(), z.copy(), eps=1e-6)
+            expected = numerical_gradient(lambda x: _silu(x).sum(), z.copy(), eps=1e-6)
             check.same_array(check.call(silu_derivative, z), expected, rtol=1e-5, atol=1e-6)
 
 
 @QUESTIONS.question(
-    "q6", title="universal approximation", answer_name="answer_q6",
+    "q6", points=1, title="universal approximation", answer_name="answer_q6",
     hint="the theorem is about existence: it promises that some weights exist, on a bounded "
          "domain, for a large enough width; not how many units, nor how to find them, nor "
          "anything about new data")

@@ -1,15 +1,15 @@
 """Checks for chapter 07, Backpropagation (``exercises/07_backprop.ipynb``).
 
-=====  ===================================================  =================  ======
-name   question                                             answer graded      points
-=====  ===================================================  =================  ======
-q1     the nine derivatives of a 2-2-1 sigmoid network      ``gradients_221``  4
-q2     output delta of the XOR network (number)             ``answer_q2``      1
-q3     one gradient-descent step by hand (number)           ``answer_q3``      1
-q4     mini-batch backward pass in matrix form              ``backward``       4
-q5     largest factor of one sigmoid layer (number)         ``answer_q5``      1
-q6     what the forward pass caches (choice)                ``answer_q6``      1
-=====  ===================================================  =================  ======
+=====  ===================================================  =================
+name   question                                             answer graded
+=====  ===================================================  =================
+q1     the nine derivatives of a 2-2-1 sigmoid network      ``gradients_221``
+q2     output delta of the XOR network (number)             ``answer_q2``
+q3     one gradient-descent step by hand (number)           ``answer_q3``
+q4     mini-batch backward pass in matrix form              ``backward``
+q5     largest factor of one sigmoid layer (number)         ``answer_q5``
+q6     what the forward pass caches (choice)                ``answer_q6``
+=====  ===================================================  =================
 
 Every check draws its random inputs from a generator with a fixed seed, so a check prints the
 same line every time it sees the same answer. Question 1 is checked against central finite
@@ -31,9 +31,7 @@ from coursepkg.nn.feedforward import forward_pass
 from coursepkg.nn.gradcheck import numerical_gradient
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "q5", "q6", "XOR_COEFS", "XOR_INTERCEPTS",
-           "Q2_INPUT", "Q2_TARGET", "Q3_LEARNING_RATE", "Q6_CHOICES",
-           "reference_gradients_221", "xor_output_delta", "xor_bias_after_step",
-           "max_sigmoid_slope"]
+           "Q2_INPUT", "Q2_TARGET", "Q3_LEARNING_RATE", "Q6_CHOICES"]
 
 QUESTIONS = QuestionSet("ch07")
 
@@ -55,19 +53,19 @@ def _xor_step_quantities():
     return deltas, intercept_grads
 
 
-def xor_output_delta():
+def _xor_output_delta():
     """``dE/dz_G`` of the XOR network at ``Q2_INPUT`` for ``E = (y_hat - y)^2 / 2``."""
     deltas, _ = _xor_step_quantities()
     return float(deltas[-1][0, 0])
 
 
-def xor_bias_after_step():
+def _xor_bias_after_step():
     """Bias of hidden unit D after one gradient-descent step at ``Q2_INPUT``."""
     _, intercept_grads = _xor_step_quantities()
     return float(XOR_INTERCEPTS[0][0] - Q3_LEARNING_RATE * intercept_grads[0][0])
 
 
-def max_sigmoid_slope():
+def _max_sigmoid_slope():
     """``max_z sigma'(z)``, reached at ``z = 0``."""
     return float(sigmoid_derivative(np.array(0.0)))
 
@@ -102,7 +100,7 @@ def _cost_221(x, y, W1, b1, w2, b2):
     return backprop.half_squared_error(cache.a[-1], np.array([[y]]))
 
 
-def reference_gradients_221(x, y, W1, b1, w2, b2):
+def _reference_gradients_221(x, y, W1, b1, w2, b2):
     """Central finite differences of ``E = (y_hat - y)^2 / 2`` for the 2-2-1 network.
 
     ``y_hat = sigmoid(sigmoid(x @ W1 + b1) @ w2 + b2)``; returns ``(dW1, db1, dw2, db2)``
@@ -134,7 +132,7 @@ def _cases_221():
 
 
 @QUESTIONS.question(
-    "q1", title="the nine derivatives of the 2-2-1 network", answer_name="gradients_221",
+    "q1", points=4, title="the nine derivatives of the 2-2-1 network", answer_name="gradients_221",
     hint="run the forward pass first and keep h and y_hat; the output delta is "
          "(y_hat - y) * sigma'(z_out), each weight's derivative is the delta of the unit it "
          "feeds times the input it multiplies, and delta_h[j] = delta_out * w2[j] * "
@@ -143,7 +141,7 @@ def q1(check, gradients_221):
     """``gradients_221(x, y, W1, b1, w2, b2)`` returns ``(dW1, db1, dw2, db2)``."""
     names = ("dW1", "db1", "dw2", "db2")
     for label, x, y, W1, b1, w2, b2 in _cases_221():
-        expected = reference_gradients_221(x, y, W1, b1, w2, b2)
+        expected = _reference_gradients_221(x, y, W1, b1, w2, b2)
         with check.case(label):
             got = check.call(gradients_221, x, y, W1, b1, w2, b2)
             arrays = _as_arrays(got, len(expected), "a tuple (dW1, db1, dw2, db2)")
@@ -163,24 +161,24 @@ def q1(check, gradients_221):
 
 
 @QUESTIONS.question(
-    "q2", title="output delta of the XOR network", answer_name="answer_q2",
+    "q2", points=1, title="output delta of the XOR network", answer_name="answer_q2",
     hint="delta_G = dE/dz_G = (y_hat - y) * y_hat * (1 - y_hat); first run the forward "
          "pass through D and E at this input")
 def q2(check, answer_q2):
     """``dE/dz_G`` at ``Q2_INPUT`` with target ``Q2_TARGET`` (1 % tolerance)."""
     with check.case(f"input {Q2_INPUT}, target {Q2_TARGET:g}"):
-        check.same_number(answer_q2, xor_output_delta(), rtol=0.01)
+        check.same_number(answer_q2, _xor_output_delta(), rtol=0.01)
 
 
 @QUESTIONS.question(
-    "q3", title="one gradient-descent step on the XOR network", answer_name="answer_q3",
+    "q3", points=1, title="one gradient-descent step on the XOR network", answer_name="answer_q3",
     hint="delta_D = delta_G * w_GD * a_D * (1 - a_D) and dE/db_D = delta_D; gradient "
          "descent subtracts the learning rate times the gradient from the old bias -1.5")
 def q3(check, answer_q3):
     """New bias of hidden unit D after one step at ``Q2_INPUT`` (1 % tolerance)."""
     with check.case(f"input {Q2_INPUT}, target {Q2_TARGET:g}, "
                     f"learning rate {Q3_LEARNING_RATE:g}"):
-        check.same_number(answer_q3, xor_bias_after_step(), rtol=0.01)
+        check.same_number(answer_q3, _xor_bias_after_step(), rtol=0.01)
 
 
 # ------------------------------------------------------------------------------ question 4
@@ -216,7 +214,7 @@ def _cases_backward():
 
 
 @QUESTIONS.question(
-    "q4", title="mini-batch backward pass in matrix form", answer_name="backward",
+    "q4", points=4, title="mini-batch backward pass in matrix form", answer_name="backward",
     hint="sigmoid on the hidden layers, identity on the output; delta starts as "
          "(A_out - Y) / n; for each layer from the last, dW = A_prev.T @ delta and db = "
          "the column sums of delta, then send delta back through W.T and multiply by "
@@ -249,16 +247,16 @@ def q4(check, backward):
 
 
 @QUESTIONS.question(
-    "q5", title="largest slope of the sigmoid", answer_name="answer_q5",
+    "q5", points=1, title="largest slope of the sigmoid", answer_name="answer_q5",
     hint="sigma'(z) = sigma(z) (1 - sigma(z)) = p (1 - p) with p in (0, 1); where is a "
          "product p (1 - p) largest?")
 def q5(check, answer_q5):
     """``max_z sigma'(z)``, the bound on the factor of one sigmoid layer (1 % tolerance)."""
     grid = np.linspace(-10, 10, 20001)
-    assert np.isclose(sigmoid_derivative(grid).max(), max_sigmoid_slope())
-    assert np.isclose(max_sigmoid_slope(), sigmoid(0.0) * (1 - sigmoid(0.0)))
+    assert np.isclose(sigmoid_derivative(grid).max(), _max_sigmoid_slope())
+    assert np.isclose(_max_sigmoid_slope(), sigmoid(0.0) * (1 - sigmoid(0.0)))
     with check.case("max of sigma'"):
-        check.same_number(answer_q5, max_sigmoid_slope(), rtol=0.01)
+        check.same_number(answer_q5, _max_sigmoid_slope(), rtol=0.01)
 
 
 #: Choices of question 6 (printed by the exercise notebook from here).
@@ -271,7 +269,7 @@ Q6_CHOICES = {
 
 
 @QUESTIONS.question(
-    "q6", title="what the forward pass caches", answer_name="answer_q6",
+    "q6", points=1, title="what the forward pass caches", answer_name="answer_q6",
     hint="look at the matrix equations: which arrays computed on the way forward appear in "
          "dW[l] = A[l-1].T @ delta[l] and in sigma'(Z[l]) = A[l] (1 - A[l])?")
 def q6(check, answer_q6):

@@ -1,15 +1,15 @@
 """Checks for chapter 08, Automatic differentiation (``exercises/08_autodiff.ipynb``).
 
-=====  ==================================================  ===================  ======
-name   question                                            answer graded        points
-=====  ==================================================  ===================  ======
-q1     backward rule of ``softplus`` for ``Value``         ``softplus``         4
-q2     forward mode: ``arctan`` of a ``Dual``              ``dual_arctan``      3
-q3     a reverse-mode sweep by hand (adjoints)             ``answer_q3``        5
-q4     a backward pass that visits shared nodes once       ``backward``         5
-q5     un-broadcasting a gradient                          ``unbroadcast``      6
-q6     the gradients of a matrix product                   ``matmul_backward``  3
-=====  ==================================================  ===================  ======
+=====  ==================================================  ===================
+name   question                                            answer graded
+=====  ==================================================  ===================
+q1     backward rule of ``softplus`` for ``Value``         ``softplus``
+q2     forward mode: ``arctan`` of a ``Dual``              ``dual_arctan``
+q3     a reverse-mode sweep by hand (adjoints)             ``answer_q3``
+q4     a backward pass that visits shared nodes once       ``backward``
+q5     un-broadcasting a gradient                          ``unbroadcast``
+q6     the gradients of a matrix product                   ``matmul_backward``
+=====  ==================================================  ===================
 
 Derivatives are compared with central finite differences (:mod:`coursepkg.nn.gradcheck`) or
 with :mod:`coursepkg.autodiff`, whose own tests compare it with finite differences and
@@ -28,15 +28,15 @@ from coursepkg.autodiff import unbroadcast as reference_unbroadcast
 from coursepkg.course.checks import QuestionSet, StudentError, describe, missing_answer
 from coursepkg.nn.gradcheck import numerical_gradient
 
-__all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "q5", "q6", "Q3_INPUTS", "Q3_ADJOINTS",
-           "reference_softplus", "q3_graph", "SHARED_GRAPHS"]
+__all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "q5", "q6", "Q3_INPUTS", "q3_graph",
+           "SHARED_GRAPHS"]
 
 QUESTIONS = QuestionSet("ch08")
 
 # ------------------------------------------------------------------------------ references
 
 
-def reference_softplus(x):
+def _reference_softplus(x):
     """``log(1 + exp(x))`` of a float, without overflow: ``max(x, 0) + log1p(exp(-|x|))``."""
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
@@ -85,7 +85,7 @@ def _value_from(check, function, x):
 
 
 @QUESTIONS.question(
-    "q1", title="softplus for Value", answer_name="softplus",
+    "q1", points=4, title="softplus for Value", answer_name="softplus",
     hint="return Value(data, (x,), 'softplus', (local_derivative,)) with "
          "d/dx log(1 + e^x) = e^x / (1 + e^x), the sigmoid of x; for large x compute "
          "log(1 + e^x) as x + log(1 + e^-x)")
@@ -94,13 +94,13 @@ def q1(check, softplus):
     rule uses, compared with finite differences of ``log(1 + exp(x))``."""
     with check.case("value at x = 0.7"):
         out = _value_from(check, softplus, check.run(Value, 0.7))
-        _close(out.data, reference_softplus(0.7), "softplus(0.7)")
+        _close(out.data, _reference_softplus(0.7), "softplus(0.7)")
     for x0 in (0.7, -2.5):
         with check.case(f"gradient at x = {x0:g}"):
             x = check.run(Value, x0)  # where softplus runs: its backward fills x.grad
             out = _value_from(check, softplus, x)
             _run_backward(out)
-            _close(x.grad, finite_difference(reference_softplus, x0),
+            _close(x.grad, finite_difference(_reference_softplus, x0),
                    f"d softplus/dx at {x0:g}", rtol=1e-6)
     with check.case("x = 800, where exp(x) overflows"):
         x = check.run(Value, 800.0)
@@ -110,7 +110,7 @@ def q1(check, softplus):
         _close(x.grad, 1.0, "d softplus/dx at 800")
 
 
-def reference_arctan(a, b):
+def _reference_arctan(a, b):
     """``arctan(a + b eps) = arctan(a) + b / (1 + a^2) eps``, as (value, derivative)."""
     return math.atan(a), b / (1 + a * a)
 
@@ -123,7 +123,7 @@ def _dual_from(check, function, x):
 
 
 @QUESTIONS.question(
-    "q2", title="arctan of a Dual", answer_name="dual_arctan",
+    "q2", points=3, title="arctan of a Dual", answer_name="dual_arctan",
     hint="arctan(a + b eps) = arctan(a) + arctan'(a) b eps with arctan'(a) = 1 / (1 + a^2); "
          "the derivative part keeps the factor b, the derivative carried in by x")
 def q2(check, dual_arctan):
@@ -131,7 +131,7 @@ def q2(check, dual_arctan):
     for a, b in ((0.5, 1.0), (-1.3, 2.5)):
         with check.case(f"Dual({a:g}, {b:g})"):
             out = _dual_from(check, dual_arctan, Dual(a, b))
-            value, derivative = reference_arctan(a, b)
+            value, derivative = _reference_arctan(a, b)
             _close(out.value, value, f"value part at {a:g}")
             _close(out.derivative, derivative, f"derivative part at {a:g}")
     with check.case("d/dx arctan(x * x) at x = 0.8, against finite differences"):
@@ -144,7 +144,7 @@ def q2(check, dual_arctan):
 #: The inputs of question 3's graph.
 Q3_INPUTS = {"x": 1.5, "y": -0.5}
 #: The adjoints question 3 asks for, in the order of the backward sweep.
-Q3_ADJOINTS = ("c", "b", "a", "x", "y")
+_Q3_ADJOINTS = ("c", "b", "a", "x", "y")
 
 
 def q3_graph(x=Q3_INPUTS["x"], y=Q3_INPUTS["y"]):
@@ -165,14 +165,14 @@ def q3_graph(x=Q3_INPUTS["x"], y=Q3_INPUTS["y"]):
 
 
 @QUESTIONS.question(
-    "q3", title="reverse-mode sweep by hand", answer_name="answer_q3",
+    "q3", points=5, title="reverse-mode sweep by hand", answer_name="answer_q3",
     hint="start from df/df = 1 and go backwards through c, b and a, multiplying by one "
          "local derivative per edge; x and y each collect one term per use (x is used by a "
          "and by c, y by a and by f)")
 def q3(check, answer_q3):
     """The adjoints ``df/dv`` of every node of a small graph, 1 point each (1 % tolerance)."""
     nodes = q3_graph()
-    for name in Q3_ADJOINTS:
+    for name in _Q3_ADJOINTS:
         with check.case(f"df/d{name}"):
             missing = missing_answer(answer_q3, "answer_q3")
             if missing:
@@ -239,7 +239,7 @@ def _node_name(node):
 
 
 @QUESTIONS.question(
-    "q4", title="backward visits each node once", answer_name="backward",
+    "q4", points=5, title="backward visits each node once", answer_name="backward",
     hint="first list the nodes in topological order (each node once, after its parents, "
          "e.g. coursepkg.autodiff.topological_order), then walk that list in reverse and "
          "push each node's finished gradient to its parents with +=")
@@ -263,7 +263,7 @@ def _gradient_and_shape(rng, grad_shape, shape, dtype=np.float64):
 
 
 @QUESTIONS.question(
-    "q5", title="un-broadcasting a gradient", answer_name="unbroadcast",
+    "q5", points=6, title="un-broadcasting a gradient", answer_name="unbroadcast",
     hint="sum over the leading axes that broadcasting added (grad.ndim - len(shape) of "
          "them), then over every axis where shape has length 1, with keepdims=True")
 def q5(check, unbroadcast):
@@ -303,7 +303,7 @@ def _random_broadcast(rng):
     return rng.normal(size=grad_shape), shape  # ... some of them stretched from length 1
 
 
-def reference_matmul_backward(A, B, G):
+def _reference_matmul_backward(A, B, G):
     """``(dL/dA, dL/dB)`` for ``out = A @ B`` and ``G = dL/d(out)``, by :class:`Tensor`."""
     A_node, B_node = Tensor(A), Tensor(B)
     (A_node @ B_node).backward(G)
@@ -311,7 +311,7 @@ def reference_matmul_backward(A, B, G):
 
 
 @QUESTIONS.question(
-    "q6", title="gradients of a matrix product", answer_name="matmul_backward",
+    "q6", points=3, title="gradients of a matrix product", answer_name="matmul_backward",
     hint="write out[i, j] = sum_k A[i, k] B[k, j], differentiate with respect to one entry "
          "A[i, k] (and B[k, j]), then read each sum as a matrix product; dA has the shape "
          "of A and dB the shape of B")
@@ -325,6 +325,6 @@ def q6(check, matmul_backward):
             got = check.call(matmul_backward, A, B, G)
             if not isinstance(got, (tuple, list)) or len(got) != 2:
                 raise StudentError(f"expected a pair (dA, dB), got {describe(got)}")
-            expected_A, expected_B = reference_matmul_backward(A, B, G)
+            expected_A, expected_B = _reference_matmul_backward(A, B, G)
             check.same_array(got[0], expected_A)
             check.same_array(got[1], expected_B)

@@ -1,15 +1,15 @@
 """Checks for chapter 09, training neural networks in practice (``exercises/09_training.ipynb``).
 
-=====  ==============================================  ========================  ======
-name   question                                        answer graded             points
-=====  ==============================================  ========================  ======
-q1     ``glorot_uniform_limit(fan_in, fan_out)``       ``glorot_uniform_limit``  2
-q2     the parameter after two Adam steps              ``answer_q2``             2
-q3     ``inverted_dropout(a, rate, rng)``              ``inverted_dropout``      3
-q4     the initial loss of a 26-class network          ``answer_q4``             1
-q5     ``momentum_sgd(theta, gradient, ...)``          ``momentum_sgd``          3
-q6     symptoms and remedies (three choices)           ``answer_q6``             3
-=====  ==============================================  ========================  ======
+=====  ==============================================  ========================
+name   question                                        answer graded
+=====  ==============================================  ========================
+q1     ``glorot_uniform_limit(fan_in, fan_out)``       ``glorot_uniform_limit``
+q2     the parameter after two Adam steps              ``answer_q2``
+q3     ``inverted_dropout(a, rate, rng)``              ``inverted_dropout``
+q4     the initial loss of a 26-class network          ``answer_q4``
+q5     ``momentum_sgd(theta, gradient, ...)``          ``momentum_sgd``
+q6     symptoms and remedies (three choices)           ``answer_q6``
+=====  ==============================================  ========================
 
 The references are the book's package: :mod:`coursepkg.nn.initializers`,
 :class:`coursepkg.nn.optimizers.Adam` and :class:`~coursepkg.nn.optimizers.SGD`,
@@ -29,8 +29,7 @@ from coursepkg.nn.optimizers import SGD, Adam
 from coursepkg.nn.preprocessing import one_hot
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "q5", "q6", "Q2", "Q4_CLASSES",
-           "Q6_SYMPTOMS", "Q6_CHOICES", "package_glorot_limit", "adam_reference",
-           "initial_loss"]
+           "Q6_SYMPTOMS", "Q6_CHOICES"]
 
 QUESTIONS = QuestionSet("ch09")
 
@@ -62,7 +61,7 @@ _Q6_ANSWERS = ("a", "b", "c")
 # ------------------------------------------------------------------------------ references
 
 
-def package_glorot_limit(fan_in, fan_out, seed=0):
+def _package_glorot_limit(fan_in, fan_out, seed=0):
     """The limit ``r`` of the package's Glorot uniform law ``U[-r, r]``, read off its draws.
 
     :func:`coursepkg.nn.initializers.glorot_uniform` draws ``-r + 2 r u`` from the uniform
@@ -74,7 +73,7 @@ def package_glorot_limit(fan_in, fan_out, seed=0):
     return float(np.median(W[usable] / (2 * u[usable] - 1)))
 
 
-def adam_reference(theta, gradients, learning_rate, beta_1, beta_2):
+def _adam_reference(theta, gradients, learning_rate, beta_1, beta_2):
     """The parameter after one :class:`~coursepkg.nn.optimizers.Adam` step per gradient."""
     param = np.array([theta], dtype=np.float64)
     adam = Adam(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2)
@@ -83,7 +82,7 @@ def adam_reference(theta, gradients, learning_rate, beta_1, beta_2):
     return float(param[0])
 
 
-def initial_loss(n_classes):
+def _initial_loss(n_classes):
     """Cross-entropy of a network that gives every one of ``n_classes`` classes the same
     probability, measured with the package's loss on labels of every class."""
     uniform = np.full((n_classes, n_classes), 1.0 / n_classes)
@@ -94,26 +93,26 @@ def initial_loss(n_classes):
 
 
 @QUESTIONS.question(
-    "q1", title="Glorot uniform limit", answer_name="glorot_uniform_limit",
+    "q1", points=2, title="Glorot uniform limit", answer_name="glorot_uniform_limit",
     hint="Glorot's variance is 2 / (fan_in + fan_out), and U[-r, r] has variance r**2 / 3: "
          "solve for r")
 def q1(check, glorot_uniform_limit):
     """``glorot_uniform_limit(fan_in, fan_out)`` is the package's limit (1 %)."""
     for fan_in, fan_out in [(784, 128), (3, 2), (1, 1), (256, 10)]:
-        with check.case(f"fan_in={fan_in}, fan_out={fan_out}", points=0.5):
+        with check.case(f"fan_in={fan_in}, fan_out={fan_out}", weight=0.5):
             check.same_number(check.call(glorot_uniform_limit, fan_in, fan_out),
-                              package_glorot_limit(fan_in, fan_out), rtol=0.01)
+                              _package_glorot_limit(fan_in, fan_out), rtol=0.01)
 
 
 @QUESTIONS.question(
-    "q2", title="two Adam steps by hand", answer_name="answer_q2",
+    "q2", points=2, title="two Adam steps by hand", answer_name="answer_q2",
     hint="m and v start at 0; at step t divide m by (1 - beta_1**t) and v by "
          "(1 - beta_2**t) before the step -learning_rate * m_hat / sqrt(v_hat); the first "
          "step has length learning_rate whatever the gradient")
 def q2(check, answer_q2):
     """The parameter of ``Q2`` after two Adam steps (1 %)."""
-    with check.case("theta after two steps", points=2):
-        check.same_number(answer_q2, adam_reference(**Q2), rtol=0.01)
+    with check.case("theta after two steps", weight=2):
+        check.same_number(answer_q2, _adam_reference(**Q2), rtol=0.01)
 
 
 def _dropout_case(check, inverted_dropout, a, rate, seed):
@@ -137,7 +136,7 @@ def _dropout_case(check, inverted_dropout, a, rate, seed):
 
 
 @QUESTIONS.question(
-    "q3", title="inverted dropout", answer_name="inverted_dropout",
+    "q3", points=3, title="inverted dropout", answer_name="inverted_dropout",
     hint="drop each entry with probability rate using uniform numbers from rng, and divide "
          "the kept entries by (1 - rate), so that the expected output is a")
 def q3(check, inverted_dropout):
@@ -157,7 +156,7 @@ def q3(check, inverted_dropout):
             raise StudentError(f"mean of the output {out.mean():.4f}, mean of the input "
                                f"{big.mean():.4f}: they should agree (scale the kept units)")
     with check.case("rate 0 keeps a 3-D array unchanged; the same seed, the same mask",
-                    points=1):
+                    weight=1):
         small = rng.normal(size=(2, 3, 4))
         check.same_array(check.call(inverted_dropout, small, 0.0, np.random.default_rng(5)),
                          small)
@@ -169,13 +168,13 @@ def q3(check, inverted_dropout):
 
 
 @QUESTIONS.question(
-    "q4", title="initial loss of a 26-class network", answer_name="answer_q4",
+    "q4", points=1, title="initial loss of a 26-class network", answer_name="answer_q4",
     hint="an untrained network gives every class about the same probability; the "
          "cross-entropy of one sample is minus the natural log of its class's probability")
 def q4(check, answer_q4):
     """The cross-entropy of a uniform softmax over ``Q4_CLASSES`` classes (1 %)."""
     with check.case(f"{Q4_CLASSES} classes"):
-        check.same_number(answer_q4, initial_loss(Q4_CLASSES), rtol=0.01)
+        check.same_number(answer_q4, _initial_loss(Q4_CLASSES), rtol=0.01)
 
 
 class ScaledGradient:
@@ -190,7 +189,7 @@ class ScaledGradient:
 
 
 @QUESTIONS.question(
-    "q5", title="momentum SGD", answer_name="momentum_sgd",
+    "q5", points=3, title="momentum SGD", answer_name="momentum_sgd",
     hint="start with a velocity of zeros; at each step v = momentum * v - learning_rate * "
          "gradient(theta), then theta = theta + v; do not change the caller's array")
 def q5(check, momentum_sgd):
@@ -203,7 +202,7 @@ def q5(check, momentum_sgd):
              ("momentum 0 is plain gradient descent, 3 steps", [2.0, 2.0],
               quadratic_gradient, 0.04, 0.0, 3)]
     for label, start, gradient, lr, momentum, n_steps in cases:
-        with check.case(label, points=0.75):
+        with check.case(label, weight=0.75):
             theta = np.array(start)
             got = check.call(momentum_sgd, theta, gradient, lr, momentum, n_steps)
             expected = optimizer_path(SGD(lr, momentum=momentum), gradient, theta, n_steps)[-1]
@@ -211,7 +210,7 @@ def q5(check, momentum_sgd):
 
 
 @QUESTIONS.question(
-    "q6", title="symptoms and remedies", answer_name="answer_q6",
+    "q6", points=3, title="symptoms and remedies", answer_name="answer_q6",
     hint="a loss that explodes means steps that are too large; a loss that does not move "
          "with a tiny learning rate means steps that are too small; a gap between training "
          "and test accuracy is overfitting")

@@ -1,16 +1,16 @@
 """Checks for chapter 10, the MNIST MLP from scratch (``exercises/10_mnist_mlp.ipynb``).
 
-=====  ==============================================  ====================  ======
-name   question                                        answer graded         points
-=====  ==============================================  ====================  ======
-q1     parameter count of a 784-256-128-10 network     ``answer_q1``         1
-q2     ``scale_pixels(X)``: raw 0..255 to [0, 1]       ``scale_pixels``      3
-q3     expected initial loss of a 10-class network     ``answer_q3``         2
-q4     ``accuracy(y_true, y_pred)``                    ``accuracy``          3
-q5     ``confusion_matrix(y_true, y_pred, n)``         ``confusion_matrix``  3
-q6     ``macro_f1(C)`` from a confusion matrix         ``macro_f1``          3
-q7     reading a confusion matrix (choice)             ``answer_q7``         1
-=====  ==============================================  ====================  ======
+=====  ==============================================  ====================
+name   question                                        answer graded
+=====  ==============================================  ====================
+q1     parameter count of a 784-256-128-10 network     ``answer_q1``
+q2     ``scale_pixels(X)``: raw 0..255 to [0, 1]       ``scale_pixels``
+q3     expected initial loss of a 10-class network     ``answer_q3``
+q4     ``accuracy(y_true, y_pred)``                    ``accuracy``
+q5     ``confusion_matrix(y_true, y_pred, n)``         ``confusion_matrix``
+q6     ``macro_f1(C)`` from a confusion matrix         ``macro_f1``
+q7     reading a confusion matrix (choice)             ``answer_q7``
+=====  ==============================================  ====================
 
 The references are the book's package and :mod:`sklearn.metrics`. Every check draws its
 random inputs from a generator with a fixed seed, so it prints the same line every time it
@@ -29,7 +29,7 @@ from coursepkg.nn.losses import categorical_cross_entropy
 from coursepkg.nn.preprocessing import one_hot, scale_pixels
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "Q1_LAYERS", "Q3_CLASSES",
-           "Q7_DIGITS", "Q7_MATRIX", "Q7_CHOICES", "initial_loss", "reference_macro_f1"]
+           "Q7_DIGITS", "Q7_MATRIX", "Q7_CHOICES"]
 
 QUESTIONS = QuestionSet("ch10")
 
@@ -58,7 +58,7 @@ Q7_CHOICES = {
 # ------------------------------------------------------------------------------ references
 
 
-def initial_loss(n_classes):
+def _initial_loss(n_classes):
     """Cross-entropy of a network that gives every one of ``n_classes`` classes the same
     probability, measured with the package's loss on labels of every class."""
     labels = np.arange(n_classes)
@@ -66,7 +66,7 @@ def initial_loss(n_classes):
     return categorical_cross_entropy(one_hot(labels, n_classes), uniform)
 
 
-def reference_macro_f1(C):
+def _reference_macro_f1(C):
     """Macro-averaged F1 of the confusion matrix ``C`` (rows: true, columns: predicted),
     computed by :func:`sklearn.metrics.f1_score` on the labels the matrix counts."""
     C = np.asarray(C)
@@ -88,7 +88,7 @@ def _lowest_recall_choice():
 
 
 @QUESTIONS.question(
-    "q1", title="parameters of a 784-256-128-10 network", answer_name="answer_q1",
+    "q1", points=1, title="parameters of a 784-256-128-10 network", answer_name="answer_q1",
     hint="a dense layer from d_in to d_out units has a (d_in, d_out) weight matrix and d_out "
          "biases; add the three layers")
 def q1(check, answer_q1):
@@ -102,7 +102,7 @@ def _raw_pixels(rng, n_samples, n_pixels):
 
 
 @QUESTIONS.question(
-    "q2", title="scaling raw pixels", answer_name="scale_pixels",
+    "q2", points=3, title="scaling raw pixels", answer_name="scale_pixels",
     hint="divide by 255 so that 0 stays 0 and 255 becomes 1, then convert with "
          ".astype(np.float32); do not subtract the minimum or divide by the maximum of the "
          "batch")
@@ -121,13 +121,13 @@ def q2(check, scale_pixels_answer):
 
 
 @QUESTIONS.question(
-    "q3", title="expected initial loss", answer_name="answer_q3",
+    "q3", points=2, title="expected initial loss", answer_name="answer_q3",
     hint="a network whose outputs are all equal gives every class the probability 1/10; "
          "the cross-entropy of one sample is minus the log of the probability of its class")
 def q3(check, answer_q3):
     """The cross-entropy of a network whose softmax is uniform over ``Q3_CLASSES`` (1 %)."""
-    with check.case(f"{Q3_CLASSES} classes", points=2):
-        check.same_number(answer_q3, initial_loss(Q3_CLASSES), rtol=0.01)
+    with check.case(f"{Q3_CLASSES} classes", weight=2):
+        check.same_number(answer_q3, _initial_loss(Q3_CLASSES), rtol=0.01)
 
 
 def _labels(rng, n_samples, n_classes, error_rate):
@@ -138,7 +138,7 @@ def _labels(rng, n_samples, n_classes, error_rate):
 
 
 @QUESTIONS.question(
-    "q4", title="accuracy", answer_name="accuracy",
+    "q4", points=3, title="accuracy", answer_name="accuracy",
     hint="compare the two label arrays element-wise (y_true == y_pred gives booleans) and "
          "take the mean: the fraction of right predictions, between 0 and 1")
 def q4(check, accuracy):
@@ -154,7 +154,7 @@ def q4(check, accuracy):
 
 
 @QUESTIONS.question(
-    "q5", title="confusion matrix", answer_name="confusion_matrix",
+    "q5", points=3, title="confusion matrix", answer_name="confusion_matrix",
     hint="start from zeros of shape (n_classes, n_classes); row = true label, column = "
          "predicted label; np.add.at counts a repeated (true, predicted) pair every time, "
          "fancy-index assignment with += only once")
@@ -173,7 +173,7 @@ def q5(check, confusion_matrix):
 
 
 @QUESTIONS.question(
-    "q6", title="macro F1 from a confusion matrix", answer_name="macro_f1",
+    "q6", points=3, title="macro F1 from a confusion matrix", answer_name="macro_f1",
     hint="for class k: TP = C[k, k], FP = column sum - TP, FN = row sum - TP; "
          "F1_k = 2 TP / (2 TP + FP + FN), taken as 0 when that denominator is 0; macro-F1 is "
          "the plain mean over the classes")
@@ -187,12 +187,12 @@ def q6(check, macro_f1):
                                                              [0, 0, 0]])),
              ("every prediction right", np.diag([3, 4, 5]))]
     for label, C in cases:
-        with check.case(label, points=0.75):
-            check.same_number(check.call(macro_f1, C), reference_macro_f1(C), rtol=1e-9)
+        with check.case(label, weight=0.75):
+            check.same_number(check.call(macro_f1, C), _reference_macro_f1(C), rtol=1e-9)
 
 
 @QUESTIONS.question(
-    "q7", title="reading a confusion matrix", answer_name="answer_q7",
+    "q7", points=1, title="reading a confusion matrix", answer_name="answer_q7",
     hint="rows are the true digits: the recall of a digit is its diagonal entry divided by "
          "its ROW sum; do not confuse it with the largest off-diagonal entry or the column "
          "(precision)")

@@ -1,15 +1,15 @@
 """Checks for chapter 11, neural networks in scikit-learn (``exercises/11_sklearn.ipynb``).
 
-=====  ==============================================  ======================  ======
-name   question                                        answer graded           points
-=====  ==============================================  ======================  ======
-q1     a scaling + MLP ``Pipeline``                    ``model``               4
-q2     parameters of a fitted MLP from ``coefs_``      ``count_parameters``    3
-q3     ``predict_proba`` from the weights              ``predict_proba``       4
-q4     gradient of the objective, last layer           ``output_gradients``    4
-q5     alpha by the one-standard-error rule            ``answer_q5``           2
-q6     the solvers (choice)                            ``answer_q6``           1
-=====  ==============================================  ======================  ======
+=====  ==============================================  ======================
+name   question                                        answer graded
+=====  ==============================================  ======================
+q1     a scaling + MLP ``Pipeline``                    ``model``
+q2     parameters of a fitted MLP from ``coefs_``      ``count_parameters``
+q3     ``predict_proba`` from the weights              ``predict_proba``
+q4     gradient of the objective, last layer           ``output_gradients``
+q5     alpha by the one-standard-error rule            ``answer_q5``
+q6     the solvers (choice)                            ``answer_q6``
+=====  ==============================================  ======================
 
 The references are scikit-learn's fitted networks and the book's package
 (:func:`coursepkg.nn.feedforward.count_parameters`, :func:`coursepkg.models.transfer.from_sklearn` and
@@ -38,8 +38,7 @@ from coursepkg.nn.feedforward import count_parameters
 from coursepkg.nn.preprocessing import one_hot
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "q5", "q6", "Q1_MIN_ACCURACY", "Q5_RESULTS",
-           "Q6_CHOICES", "breast_cancer_split", "fitted_networks", "one_standard_error_alpha",
-           "reference_gradients"]
+           "Q6_CHOICES", "breast_cancer_split", "fitted_networks"]
 
 QUESTIONS = QuestionSet("ch11")
 
@@ -122,7 +121,7 @@ def fitted_networks():
     return copy.deepcopy(_networks())
 
 
-def one_standard_error_alpha(results):
+def _one_standard_error_alpha(results):
     """The largest alpha whose mean test score is within one standard deviation of the best.
 
     ``results`` is laid out like ``GridSearchCV.cv_results_`` (``param_alpha``,
@@ -135,7 +134,7 @@ def one_standard_error_alpha(results):
     return float(alphas[good_enough].max())
 
 
-def reference_gradients(network, X, Y, alpha):
+def _reference_gradients(network, X, Y, alpha):
     """``(dJ/dW, dJ/db)`` of the last layer of a fitted sklearn softmax ``network``.
 
     ``J`` is scikit-learn's objective with penalty ``alpha``: mean cross-entropy plus
@@ -152,7 +151,7 @@ def reference_gradients(network, X, Y, alpha):
 
 
 @QUESTIONS.question(
-    "q1", title="a scaling + MLP pipeline", answer_name="model",
+    "q1", points=4, title="a scaling + MLP pipeline", answer_name="model",
     hint="make_pipeline(StandardScaler(), MLPClassifier(...)); the network sees standardised "
          "features, and with max_iter large enough (or solver='lbfgs') it converges")
 def q1(check, model):
@@ -195,19 +194,19 @@ def _layer_sizes(estimator):
 
 
 @QUESTIONS.question(
-    "q2", title="parameters of a fitted MLP", answer_name="count_parameters",
+    "q2", points=3, title="parameters of a fitted MLP", answer_name="count_parameters",
     hint="every layer has a weight matrix coefs_[i] and a bias vector intercepts_[i]: add "
          "their sizes (.size); a two-class classifier has ONE output unit")
 def q2(check, count_parameters_answer):
     """``count_parameters(model)`` counts the weights and biases of a fitted sklearn MLP."""
     for label, (network, _) in fitted_networks().items():
-        with check.case(label, points=0.75):
+        with check.case(label, weight=0.75):
             got = check.call(count_parameters_answer, network)
             check.same_number(got, count_parameters(_layer_sizes(network)), rtol=1e-12)
 
 
 @QUESTIONS.question(
-    "q3", title="predict_proba from coefs_ and intercepts_", answer_name="predict_proba",
+    "q3", points=4, title="predict_proba from coefs_ and intercepts_", answer_name="predict_proba",
     hint="a = X, then a = f(a @ W + b) for every hidden layer; the output layer uses softmax "
          "(subtract the row maximum before exp) or, for two classes, one logistic unit p, "
          "returned as the two columns [1 - p, p]")
@@ -226,7 +225,8 @@ def q3(check, predict_proba):
 
 
 @QUESTIONS.question(
-    "q4", title="gradient of the objective for the last layer", answer_name="output_gradients",
+    "q4", points=4, title="gradient of the objective for the last layer",
+    answer_name="output_gradients",
     hint="with softmax and cross-entropy dJ/dz = (P - Y) / n for the output pre-activation z; "
          "then dJ/dW = A.T @ (P - Y) / n + (alpha / n) * W with A the last hidden layer's "
          "output, and dJ/db = the column sums of (P - Y) / n (no penalty on b)")
@@ -241,8 +241,8 @@ def q4(check, output_gradients):
     for label, network_label, alpha, n, points in cases:
         network = networks[network_label][0]
         X, Y = X_all[-n:], one_hot(y_all[-n:], 10)
-        expected_W, expected_b = reference_gradients(network, X, Y, alpha)
-        with check.case(label, points=points):
+        expected_W, expected_b = _reference_gradients(network, X, Y, alpha)
+        with check.case(label, weight=points):
             got = check.call(output_gradients, list(network.coefs_), list(network.intercepts_),
                              X, Y, alpha, network.activation)
             if not isinstance(got, tuple) or len(got) != 2:
@@ -252,18 +252,18 @@ def q4(check, output_gradients):
 
 
 @QUESTIONS.question(
-    "q5", title="alpha by the one-standard-error rule", answer_name="answer_q5",
+    "q5", points=2, title="alpha by the one-standard-error rule", answer_name="answer_q5",
     hint="find the best mean_test_score and its std_test_score; among the alphas whose mean "
          "test score is at least best - std, take the LARGEST alpha (the strongest penalty); "
          "the training scores play no part")
 def q5(check, answer_q5):
     """The alpha chosen from ``Q5_RESULTS`` by the one-standard-error rule (1 %)."""
-    with check.case("the grid search of Q5_RESULTS", points=2):
-        check.same_number(answer_q5, one_standard_error_alpha(Q5_RESULTS), rtol=0.01)
+    with check.case("the grid search of Q5_RESULTS", weight=2):
+        check.same_number(answer_q5, _one_standard_error_alpha(Q5_RESULTS), rtol=0.01)
 
 
 @QUESTIONS.question(
-    "q6", title="the solvers", answer_name="answer_q6",
+    "q6", points=1, title="the solvers", answer_name="answer_q6",
     hint="L-BFGS is a full-batch quasi-Newton method: it has no step size and no mini-batches; "
          "look at the default of solver in MLPClassifier's signature")
 def q6(check, answer_q6):

@@ -1,15 +1,15 @@
 """Checks for chapter 12, TensorFlow and Keras (``exercises/12_keras.ipynb``).
 
-=====  ================================================  ======================  ======
-name   question                                          answer graded           points
-=====  ================================================  ======================  ======
-q1     a Sequential model of a given architecture        ``model_q1``            3
-q2     binary cross-entropy by hand                      ``answer_q2``           2
-q3     derived gradient of the sigmoid cross-entropy     ``bce_logit_gradient``  4
-q4     a gradient with ``tf.GradientTape``               ``tape_gradient``       3
-q5     the loss for integer labels (choice)              ``answer_q5``           1
-q6     copying a ``coursepkg`` MLP into Keras            ``to_keras``            3
-=====  ================================================  ======================  ======
+=====  ================================================  ======================
+name   question                                          answer graded
+=====  ================================================  ======================
+q1     a Sequential model of a given architecture        ``model_q1``
+q2     binary cross-entropy by hand                      ``answer_q2``
+q3     derived gradient of the sigmoid cross-entropy     ``bce_logit_gradient``
+q4     a gradient with ``tf.GradientTape``               ``tape_gradient``
+q5     the loss for integer labels (choice)              ``answer_q5``
+q6     copying a ``coursepkg`` MLP into Keras            ``to_keras``
+=====  ================================================  ======================
 
 The references are the book's package: :mod:`coursepkg.nn.losses`, :mod:`coursepkg.nn.gradcheck`
 (finite differences), :mod:`coursepkg.autodiff` and :mod:`coursepkg.models.mlp`. Keras is imported
@@ -38,8 +38,7 @@ from coursepkg.nn.gradcheck import numerical_gradient  # noqa: E402
 from coursepkg.nn.losses import binary_cross_entropy  # noqa: E402
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "q5", "q6", "Q1_INPUTS", "Q1_LAYERS",
-           "Q2_Y", "Q2_P", "Q5_CHOICES", "reference_logit_gradient",
-           "finite_difference_logit_gradient", "reference_tape_gradient"]
+           "Q2_Y", "Q2_P", "Q5_CHOICES"]
 
 QUESTIONS = QuestionSet("ch12")
 
@@ -62,19 +61,19 @@ Q5_CHOICES = {
 
 # ------------------------------------------------------------------------------ references
 
-def reference_logit_gradient(y, z):
+def _reference_logit_gradient(y, z):
     """``dL/dz`` of ``L = binary_cross_entropy(y, sigmoid(z))``: ``(sigmoid(z) - y) / z.size``."""
     z = np.asarray(z, dtype=float)
     return (sigmoid(z) - y) / z.size
 
 
-def finite_difference_logit_gradient(y, z):
+def _finite_difference_logit_gradient(y, z):
     """The same gradient by central differences of ``binary_cross_entropy(y, sigmoid(z))``."""
     z = np.array(z, dtype=float)
     return numerical_gradient(lambda: binary_cross_entropy(y, sigmoid(z)), z)
 
 
-def reference_tape_gradient(X, y, W):
+def _reference_tape_gradient(X, y, W):
     """``dL/dW`` of the mean softmax cross-entropy of ``X @ W`` (labels ``y``), by our autodiff."""
     return grad(lambda W: softmax_cross_entropy(Tensor(X) @ W, y), argnums=0)(np.asarray(W, float))
 
@@ -95,7 +94,7 @@ def _dense_layers(check, model):
 
 
 @QUESTIONS.question(
-    "q1", title="a Sequential model", answer_name="model_q1",
+    "q1", points=3, title="a Sequential model", answer_name="model_q1",
     hint="keras.Sequential([keras.Input(shape=(n_inputs,)), keras.layers.Dense(units, "
          "activation=...), ...]): one Dense layer per entry of Q1_LAYERS, with the activation "
          "given inside Dense")
@@ -124,17 +123,17 @@ def q1(check, model_q1):
 
 
 @QUESTIONS.question(
-    "q2", title="binary cross-entropy by hand", answer_name="answer_q2",
+    "q2", points=2, title="binary cross-entropy by hand", answer_name="answer_q2",
     hint="for each sample, minus the natural log of the probability given to its TRUE label "
          "(p if y = 1, 1 - p if y = 0); then the mean over the samples, not the sum")
 def q2(check, answer_q2):
     """The binary cross-entropy of ``Q2_P`` against ``Q2_Y`` (0.1 %)."""
-    with check.case(f"{len(Q2_Y)} predictions", points=2):
+    with check.case(f"{len(Q2_Y)} predictions", weight=2):
         check.same_number(answer_q2, binary_cross_entropy(Q2_Y, Q2_P), rtol=1e-3)
 
 
 @QUESTIONS.question(
-    "q3", title="gradient of the sigmoid cross-entropy", answer_name="bce_logit_gradient",
+    "q3", points=4, title="gradient of the sigmoid cross-entropy", answer_name="bce_logit_gradient",
     hint="with p = sigmoid(z), dL/dp = (p - y) / (p (1 - p) n) and dp/dz = p (1 - p): the "
          "product simplifies; n is the number of entries averaged (z.size)")
 def q3(check, bce_logit_gradient):
@@ -147,16 +146,16 @@ def q3(check, bce_logit_gradient):
     for label, (y, z) in moderate:
         with check.case(label):
             check.same_array(check.call(bce_logit_gradient, y, z),
-                             finite_difference_logit_gradient(y, z), rtol=1e-5, atol=1e-8)
+                             _finite_difference_logit_gradient(y, z), rtol=1e-5, atol=1e-8)
     # Finite differences are useless where the loss is clipped; the derived formula is not.
     y, z = np.array([1.0, 0.0, 0.0]), np.array([40.0, -40.0, 40.0])
     with check.case("confident logits +-40"):
-        check.same_array(check.call(bce_logit_gradient, y, z), reference_logit_gradient(y, z),
+        check.same_array(check.call(bce_logit_gradient, y, z), _reference_logit_gradient(y, z),
                          rtol=1e-6, atol=1e-9)
 
 
 @QUESTIONS.question(
-    "q4", title="a gradient with tf.GradientTape", answer_name="tape_gradient",
+    "q4", points=3, title="a gradient with tf.GradientTape", answer_name="tape_gradient",
     hint="make W a tf.Variable, compute the mean cross-entropy of the logits X @ W inside "
          "the tape's with-block (a Keras sparse loss with from_logits=True, or tf.nn), ask the "
          "tape for the gradient with respect to W and convert it with .numpy()")
@@ -172,11 +171,11 @@ def q4(check, tape_gradient):
     for label, (X, y, W) in cases:
         with check.case(label):
             check.same_array(check.call(tape_gradient, X, y, W),
-                             reference_tape_gradient(X, y, W).astype(W.dtype))
+                             _reference_tape_gradient(X, y, W).astype(W.dtype))
 
 
 @QUESTIONS.question(
-    "q5", title="the loss for integer labels", answer_name="answer_q5",
+    "q5", points=1, title="the loss for integer labels", answer_name="answer_q5",
     hint="labels such as 3 or 7, one integer per sample, are not one-hot rows; one of the "
          "cross-entropies one-hot encodes them for you")
 def q5(check, answer_q5):
@@ -200,7 +199,7 @@ def _fitted_mlp(hidden, activation, n_classes, seed):
 
 
 @QUESTIONS.question(
-    "q6", title="copying a coursepkg MLP into Keras", answer_name="to_keras",
+    "q6", points=3, title="copying a coursepkg MLP into Keras", answer_name="to_keras",
     hint="one Dense layer per entry of mlp.coefs_, with units coefs_[l].shape[1], the hidden "
          "activation mlp.activation, and sigmoid (one output) or softmax on the last layer; "
          "then model.set_weights([W0, b0, W1, b1, ...])")

@@ -1,16 +1,16 @@
 """Checks for chapter 13, three implementations of one network (``exercises/13_comparison.ipynb``).
 
-=====  ==============================================  ====================  ======
-name   question                                        answer graded         points
-=====  ==============================================  ====================  ======
-q1     ``to_coursepkg(sk, X, y)``: copy sklearn         ``to_coursepkg``      3
+=====  ==============================================  ====================
+name   question                                        answer graded
+=====  ==============================================  ====================
+q1     ``to_coursepkg(sk, X, y)``: copy sklearn         ``to_coursepkg``
        weights into a ``coursepkg`` MLP
-q2     one SGD step by hand: a new weight              ``answer_q2``         2
-q3     ``sgd_step(X, y, coefs, intercepts, eta)``      ``sgd_step``          3
-q4     mean and sample std of accuracies over seeds    ``answer_q4``         2
-q5     parameters of the 8 x 8 digits network          ``answer_q5``         1
-q6     which library (choice)                          ``answer_q6``         1
-=====  ==============================================  ====================  ======
+q2     one SGD step by hand: a new weight              ``answer_q2``
+q3     ``sgd_step(X, y, coefs, intercepts, eta)``      ``sgd_step``
+q4     mean and sample std of accuracies over seeds    ``answer_q4``
+q5     parameters of the 8 x 8 digits network          ``answer_q5``
+q6     which library (choice)                          ``answer_q6``
+=====  ==============================================  ====================
 
 The references are :class:`coursepkg.models.mlp.MLPClassifier` (its ``partial_fit`` takes the SGD
 step), :func:`coursepkg.lessons.comparison.mean_std` and
@@ -32,7 +32,7 @@ from coursepkg.models.mlp import MLPClassifier
 from coursepkg.nn.feedforward import count_parameters
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "q5", "q6", "Q2_NETWORK", "Q4_ACCURACIES",
-           "Q5_LAYERS", "Q6_CHOICES", "reference_sgd_step", "sklearn_model"]
+           "Q5_LAYERS", "Q6_CHOICES", "sklearn_model"]
 
 QUESTIONS = QuestionSet("ch13")
 
@@ -64,7 +64,7 @@ Q6_CHOICES = {
 # ------------------------------------------------------------------------------ references
 
 
-def reference_sgd_step(X, y, coefs, intercepts, learning_rate):
+def _reference_sgd_step(X, y, coefs, intercepts, learning_rate):
     """One plain SGD step of a ReLU network with a softmax output, taken by ``coursepkg``.
 
     The batch is the whole of ``(X, y)``, the loss the mean cross-entropy, the labels
@@ -105,7 +105,7 @@ def _layers(got, n_layers):
     """``got`` as two lists of ``n_layers`` arrays, or a StudentError saying what it is."""
     if got is None:
         raise StudentError("returned None (is the function finished?)")
-    if not isinstance(got, (tuple, list)) or len(got) != 2 \
+    if not isinstance(got, (tuple, list)) or len(got) != 2\
             or not all(isinstance(part, (tuple, list)) and len(part) == n_layers
                        for part in got):
         raise StudentError(f"expected a pair (coefs, intercepts) of lists of {n_layers} "
@@ -125,7 +125,7 @@ def _random_network(rng, sizes, n_samples):
 
 
 @QUESTIONS.question(
-    "q1", title="copying scikit-learn weights", answer_name="to_coursepkg",
+    "q1", points=3, title="copying scikit-learn weights", answer_name="to_coursepkg",
     hint="build MLPClassifier(sk.hidden_layer_sizes, activation=sk.activation, "
          "dtype=np.float64, epochs=1), fit it on (X, y) so that it knows the classes, then "
          "replace its coefs_ and intercepts_ by copies of sk's")
@@ -143,21 +143,21 @@ def q1(check, to_coursepkg):
 
 
 @QUESTIONS.question(
-    "q2", title="one SGD step by hand", answer_name="answer_q2",
+    "q2", points=2, title="one SGD step by hand", answer_name="answer_q2",
     hint="forward: z1 = X W1 + b1, a1 = relu(z1), p = softmax(a1 W2 + b2); backward: "
          "d2 = p - onehot(y), d1 = (d2 W2^T) * (z1 > 0), dJ/dW1 = X^T d1; the new weight is "
          "W1[0, 0] - learning_rate * dJ/dW1[0, 0]")
 def q2(check, answer_q2):
     """The new ``W1[0, 0]`` after one SGD step on the network ``Q2_NETWORK`` (1 %)."""
     net = Q2_NETWORK
-    coefs, _ = reference_sgd_step(net["X"], net["y"], [net["W1"], net["W2"]],
+    coefs, _ = _reference_sgd_step(net["X"], net["y"], [net["W1"], net["W2"]],
                                   [net["b1"], net["b2"]], net["learning_rate"])
-    with check.case("the network of Q2_NETWORK", points=2):
+    with check.case("the network of Q2_NETWORK", weight=2):
         check.same_number(answer_q2, float(coefs[0][0, 0]), rtol=0.01)
 
 
 @QUESTIONS.question(
-    "q3", title="one SGD step of a ReLU-softmax network", answer_name="sgd_step",
+    "q3", points=3, title="one SGD step of a ReLU-softmax network", answer_name="sgd_step",
     hint="keep every z of the forward pass; start from delta = (P - onehot(y)) / n_samples; "
          "for each layer from the last: dW = a_prev.T @ delta, db = delta.sum(axis=0), then "
          "delta = (delta @ W.T) * (z_prev > 0) with the OLD W; return new lists, W - eta * dW")
@@ -170,7 +170,7 @@ def q3(check, sgd_step):
              ("1 sample, 3-2-3, learning rate 1", _random_network(rng, (3, 2, 3), 1), 1.0)]
     for label, (X, y, coefs, intercepts), learning_rate in cases:
         with check.case(label):
-            expected = reference_sgd_step(X, y, coefs, intercepts, learning_rate)
+            expected = _reference_sgd_step(X, y, coefs, intercepts, learning_rate)
             got = check.call(sgd_step, X, y, [W.copy() for W in coefs],
                              [b.copy() for b in intercepts], learning_rate)
             got = _layers(got, len(coefs))
@@ -179,7 +179,7 @@ def q3(check, sgd_step):
 
 
 @QUESTIONS.question(
-    "q4", title="mean and standard deviation over seeds", answer_name="answer_q4",
+    "q4", points=2, title="mean and standard deviation over seeds", answer_name="answer_q4",
     hint="answer a pair (mean, std); the sample standard deviation divides the squared "
          "deviations by n - 1 (np.std(..., ddof=1)), not by n")
 def q4(check, answer_q4):
@@ -193,7 +193,7 @@ def q4(check, answer_q4):
 
 
 @QUESTIONS.question(
-    "q5", title="parameters of the 64-128-10 network", answer_name="answer_q5",
+    "q5", points=1, title="parameters of the 64-128-10 network", answer_name="answer_q5",
     hint="each dense layer from n_in to n_out units has n_in * n_out weights and n_out "
          "biases; add the two layers")
 def q5(check, answer_q5):
@@ -203,7 +203,7 @@ def q5(check, answer_q5):
 
 
 @QUESTIONS.question(
-    "q6", title="choosing a library", answer_name="answer_q6",
+    "q6", points=1, title="choosing a library", answer_name="answer_q6",
     hint="a dense network on a small table, tuned inside a Pipeline with GridSearchCV, and "
          "no TensorFlow in the service: which library has that API and no heavy dependency?")
 def q6(check, answer_q6):
