@@ -7,27 +7,21 @@ in a library it compares with cannot silently break it.
 """
 
 import argparse
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pytest
 from optional_tools import needs_tensorflow
+from scripts import load_script
 from threadpoolctl import threadpool_limits
 
 from coursepkg.data import load_mnist
 
-ROOT = Path(__file__).resolve().parents[1]
 N_TRAIN, N_TEST = 3000, 1000
 
 
 @pytest.fixture(scope="module")
 def script():
-    spec = importlib.util.spec_from_file_location("mlp_mnist_benchmark",
-                                                  ROOT / "benchmarks" / "mlp_mnist.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks/mlp_mnist.py", "mlp_mnist_benchmark")
 
 
 @pytest.fixture(scope="module")

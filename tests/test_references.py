@@ -5,24 +5,18 @@ trained for a few epochs on a slice of MNIST, and its estimator is checked again
 source's setup (shapes, initial weights, the mapping of the learning rate and penalty).
 """
 
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pytest
+from scripts import load_script
 
 from coursepkg.data import load_mnist
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def references():
-    spec = importlib.util.spec_from_file_location("references",
-                                                  ROOT / "benchmarks" / "references.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks/references.py")
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from sklearn.preprocessing import StandardScaler
 from coursepkg.autodiff import Value
 from coursepkg.course.checks import StudentError, ch01
 from coursepkg.course.remote import (
-    MISSING, KernelLost, Remote, RemoteError, Session, decode, encode, serve)
+    NOT_DEFINED, KernelLost, Remote, RemoteError, Session, decode, encode, serve)
 
 
 def kernel(namespace, **options):
@@ -99,7 +99,7 @@ def test_a_remote_passed_back_arrives_as_its_kernel_object():
 
 
 def test_missing_names_and_lost_kernels():
-    assert kernel({}).lookup("dense") is MISSING
+    assert kernel({}).lookup("dense") is NOT_DEFINED
     lost = Session(lambda request: ("timeout", None))
     with pytest.raises(KernelLost) as raised:
         lost.lookup("dense")

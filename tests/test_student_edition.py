@@ -16,7 +16,6 @@ Needs jupyter-book, and for the browser Chromium and playwright (as ``tests/test
 whose helpers it uses); without them it skips, except when ``CI`` is set, where it fails.
 """
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -26,7 +25,15 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from optional_tools import BOOK_REASON, HAS_JUPYTER_BOOK
-from test_browser import Tab, broken_links, offline_browser, served, toc_root, unavailable
+from scripts import load_script
+from test_browser import (
+    Tab,
+    broken_links,
+    offline_browser,
+    served,
+    toc_root,
+    unavailable,
+)
 from test_notebooks_stored import toc_files
 
 from coursepkg.course.exercises import CODE_BEGIN
@@ -47,11 +54,8 @@ def in_left_out_folder(path: str) -> bool:
 PAGES = sorted(page for page in toc_files() if not in_left_out_folder(page))
 
 
-def load_script():
-    spec = importlib.util.spec_from_file_location("build_edition", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def edition_script():
+    return load_script(str(SCRIPT.relative_to(ROOT)), "build_edition")
 
 
 def test_the_edition_has_something_to_leave_out():
@@ -77,7 +81,7 @@ def build_log():
 
 @pytest.fixture(scope="module")
 def site(build_log) -> Path:
-    html = load_script().html_dir(EDITION)
+    html = edition_script().html_dir(EDITION)
     assert (html / "index.html").is_file(), f"no {html}/index.html"
     return html
 

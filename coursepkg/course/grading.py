@@ -57,7 +57,7 @@ try:
 except ImportError as error:
     raise missing_course_extra(error, "grading") from error
 from coursepkg.course import remote
-from coursepkg.course.checks import NOT_DEFINED, chapter_module, load_hidden_cases
+from coursepkg.course.checks import chapter_module, load_hidden_cases
 
 __all__ = ["Row", "find_notebooks", "detect_chapter", "grade_notebook", "grade", "summary",
            "write_rows", "main"]
@@ -105,7 +105,6 @@ def _grade_question(question, session: remote.Session, hidden: tuple = ()) -> di
         return {"points": 0, "message": (
             f"{question.name} {question.title}: 0/{max_points:g} - `{question.answer_name}` "
             f"is the package's own {origin}, not code written in the notebook")}
-    answer = NOT_DEFINED if answer is remote.MISSING else answer
     result = question.run(answer, session, hidden)
     return {"points": result.points, "message": result.message}
 

@@ -36,8 +36,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["Remote", "RemoteError", "KernelLost", "Session", "serve", "encode", "decode",
-           "MISSING"]
+from coursepkg.course.checks import NOT_DEFINED
+
+__all__ = ["Remote", "RemoteError", "KernelLost", "Session", "serve", "encode", "decode"]
 
 #: Largest array the kernel may send back, in elements.
 MAX_ELEMENTS = 50_000_000
@@ -46,13 +47,6 @@ MAX_DEPTH = 20
 _NUMERIC_KINDS = "biufc"
 
 
-class _Missing:
-    def __repr__(self) -> str:
-        return "<not defined>"
-
-
-#: What :meth:`Session.lookup` returns for a name the notebook never defined.
-MISSING = _Missing()
 
 
 class RemoteError(Exception):
@@ -153,7 +147,7 @@ def decode(data: Any, session: "Session", depth: int = 0) -> Any:
         return Remote(session, int(data["__remote__"]), str(data.get("type", "")),
                       str(data.get("repr", ""))[:200])
     if "__missing__" in data:
-        return MISSING
+        return NOT_DEFINED
     raise ValueError(f"refused data with keys {sorted(data)[:5]}")
 
 
@@ -287,7 +281,7 @@ class Session:
 
     def lookup(self, name: str) -> Any:
         """The notebook's object called ``name``: data, a :class:`Remote`, or
-        :data:`MISSING`."""
+        :data:`~coursepkg.course.checks.NOT_DEFINED`."""
         return self.request("lookup", None, name)
 
     def run(self, function: Callable, *args, **kwargs) -> Any:
