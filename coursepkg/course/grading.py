@@ -168,6 +168,15 @@ def _read(path: Path):
     return nb, None
 
 
+def _data_limit(megabytes: int):
+    """A ``preexec_fn`` that caps the process's data segment at ``megabytes`` MiB."""
+    def limit():
+        import resource
+        size = megabytes * 2**20
+        resource.setrlimit(resource.RLIMIT_DATA, (size, size))
+    return limit
+
+
 class _Kernel:
     """One kernel running a copy of a notebook, able to run extra cells after it."""
 
@@ -186,9 +195,13 @@ class _Kernel:
     def _record_reply(self, cell, cell_index, execute_reply):
         self.replies[cell_index] = (execute_reply or {}).get("content", {})
 
-    def start(self):
+    def start(self, memory_limit: int | None = None):
+        """Start the kernel; with ``memory_limit`` (MiB) its data segment is capped, so an
+        allocation beyond it raises ``MemoryError`` in the notebook instead of exhausting
+        the machine (Linux counts every private writable mapping: NumPy's arrays)."""
+        limit = {} if memory_limit is None else {"preexec_fn": _data_limit(memory_limit)}
         # The kernel's own log lines (stderr) are not the submission's output.
-        return self.client.setup_kernel(stderr=subprocess.DEVNULL)
+        return self.client.setup_kernel(stderr=subprocess.DEVNULL, **limit)
 
     def run(self, index: int) -> str:
         """Run cell ``index``: ``"ok"``, ``"error"``, ``"timeout"`` or ``"dead"``."""
@@ -225,7 +238,8 @@ def _result_of(cell, token: str) -> dict | None:
     return None
 
 
-def _grade_in_kernels(nb, chapter: str, questions, timeout: int, hidden: dict):
+def _grade_in_kernels(nb, chapter: str, questions, timeout: int, hidden: dict,
+                      memory_limit: int | None = None):
     """Run the notebook and grade ``questions``; returns ({question: dict}, notes, bugs)."""
     code_cells = [i for i, cell in enumerate(nb.cells)
                   if cell.cell_type == "code" and cell.source.strip()]
@@ -242,14 +256,16 @@ def _grade_in_kernels(nb, chapter: str, questions, timeout: int, hidden: dict):
         with tempfile.TemporaryDirectory(prefix="coursepkg-grade-") as cwd:
             kernel = _Kernel(nb, cwd, timeout)
             restart = False
-            with kernel.start():
+            with kernel.start(memory_limit):
                 for index in code_cells:
                     if index in skipped:
                         continue
                     status = kernel.run(index)
                     if status == "error":
-                        notes.append(f"{cell(index)} raised "
-                                     f"{kernel.replies[index].get('ename')}")
+                        ename = kernel.replies[index].get("ename")
+                        over = (f" (over the memory limit of {memory_limit} MiB)"
+                                if memory_limit and "MemoryError" in str(ename) else "")
+                        notes.append(f"{cell(index)} raised {ename}{over}")
                     elif status == "timeout":
                         notes.append(f"{cell(index)} timed out after {timeout} s")
                         if not kernel.responsive():
@@ -294,10 +310,12 @@ def _grade_in_kernels(nb, chapter: str, questions, timeout: int, hidden: dict):
     return results, notes, internal_errors
 
 
-def grade_notebook(path, *, timeout: int = 60, hidden=None) -> tuple[list[Row], list[str]]:
+def grade_notebook(path, *, timeout: int = 60, hidden=None, memory_limit: int | None = None
+                   ) -> tuple[list[Row], list[str]]:
     """Rows of one notebook and the grader errors met (a non-empty list means a check bug).
 
-    ``hidden`` is a folder of hidden-case modules (see :func:`hidden_cases`), or ``None``.
+    ``hidden`` is a folder of hidden-case modules (see :func:`hidden_cases`), or ``None``;
+    ``memory_limit`` caps the kernel's memory in MiB (see :meth:`_Kernel.start`).
     """
     path = Path(path)
     cases = hidden_cases(str(hidden)) if hidden is not None else {}
@@ -314,7 +332,7 @@ def grade_notebook(path, *, timeout: int = 60, hidden=None) -> tuple[list[Row], 
     max_points = {name: q.points + sum(case.points for case in cases.get((chapter, name), ()))
                   for name, q in questions.items()}  # declared, never found by running
     results, notes, internal_errors = _grade_in_kernels(nb, chapter, questions, timeout,
-                                                        cases)
+                                                        cases, memory_limit)
     rows = []
     for name in questions:
         result = results[name]
