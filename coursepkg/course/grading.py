@@ -30,12 +30,14 @@ run a check to learn them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import csv
 import functools
 import io
 import json
 import logging
+import os
 import secrets
 import subprocess
 import sys
@@ -344,61 +346,69 @@ def grade_notebook(path, *, timeout: int = 60, hidden=None, memory_limit: int | 
     return rows, internal_errors
 
 
-def _grade_in_workers(notebooks: list[Path], timeout: int, jobs: int, bar,
-                      hidden=None) -> list:
-    """``grade_notebook`` of each notebook, in ``jobs`` worker processes; results in the
-    order of ``notebooks``. Workers are spawned, not forked: each starts a clean interpreter
-    and no thread or socket of this process is copied into it."""
+def _grade_in_workers(notebooks: list[Path], options: dict, jobs: int, done) -> None:
+    """``grade_notebook(path, **options)`` of each notebook in ``jobs`` worker processes,
+    calling ``done(index, result)`` as each finishes. Workers are spawned, not forked: each
+    starts a clean interpreter and no thread or socket of this process is copied into it."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    results = [None] * len(notebooks)
     with ProcessPoolExecutor(max_workers=min(jobs, len(notebooks)),
                              mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(grade_notebook, path, timeout=timeout, hidden=hidden): index
+        futures = {pool.submit(grade_notebook, path, **options): index
                    for index, path in enumerate(notebooks)}
         try:
             for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                bar.update()
+                done(futures[future], future.result())
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
-    return results
 
 
 def grade(paths, *, timeout: int = 60, progress: bool | None = None, jobs: int = 1,
-          hidden=None) -> tuple[list[Row], list[str]]:
+          hidden=None, memory_limit: int | None = None, skip=(), on_notebook=None
+          ) -> tuple[list[Row], list[str]]:
     """Grade every notebook found in ``paths``; returns (rows, grader errors).
 
     ``hidden`` is a folder of the instructor's hidden-case modules
-    (:func:`coursepkg.course.checks.load_hidden_cases`), checked before any grading.
+    (:func:`coursepkg.course.checks.load_hidden_cases`), checked before any grading;
+    ``memory_limit`` caps each kernel's memory in MiB.
 
     ``jobs`` worker processes grade notebooks at the same time, each notebook still in a
     fresh kernel of its own; the rows come in the same order (that of
     :func:`find_notebooks`) and are the same for any ``jobs``. The workers are spawned, so
     a script that calls this with ``jobs`` above 1 keeps its own top-level code under
     ``if __name__ == "__main__":``.
+
+    ``skip`` holds notebooks already graded (as :func:`find_notebooks` names them), left
+    out; ``on_notebook(rows, errors)`` is called as soon as each notebook is graded, so a
+    caller can save its rows at once and an interruption loses only the notebooks under way.
     """
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ValueError(f"jobs must be an integer of at least 1, not {jobs!r}")
     if hidden is not None:
         hidden = str(Path(hidden).resolve())
         hidden_cases(hidden)  # a bad folder or case fails now, not in every notebook
-    notebooks = find_notebooks(paths)
+    options = {"timeout": timeout, "hidden": hidden, "memory_limit": memory_limit}
+    skip = {str(path) for path in skip}
+    notebooks = [path for path in find_notebooks(paths) if str(path) not in skip]
+    results: dict[int, tuple[list[Row], list[str]]] = {}
     with tqdm(total=len(notebooks), desc="grading", unit="notebook",
               disable=not progress if progress is not None else None, file=sys.stderr) as bar:
+        def done(index, result):
+            results[index] = result
+            if on_notebook is not None:
+                on_notebook(*result)
+            bar.update()
         if jobs == 1 or len(notebooks) < 2:
-            results = []
-            for path in notebooks:
-                results.append(grade_notebook(path, timeout=timeout, hidden=hidden))
-                bar.update()
+            for index, path in enumerate(notebooks):
+                done(index, grade_notebook(path, **options))
         else:
-            results = _grade_in_workers(notebooks, timeout, jobs, bar, hidden)
+            _grade_in_workers(notebooks, options, jobs, done)
     rows, errors = [], []
-    for notebook_rows, notebook_errors in results:
-        rows += notebook_rows
-        errors += notebook_errors
+    for index in sorted(results):
+        rows += results[index][0]
+        errors += results[index][1]
     return rows, errors
 
 
@@ -418,23 +428,99 @@ def summary(rows: list[Row]) -> str:
     return line + (f"; {not_gradable} file(s) not gradable" if not_gradable else "")
 
 
-def write_rows(rows: list[Row], file, fmt: str = "csv") -> None:
-    """Write ``rows`` to an open text file as CSV (with a header) or as a JSON list."""
+def write_rows(rows: list[Row], file, fmt: str = "csv", students: list | None = None
+               ) -> None:
+    """Write ``rows`` to an open text file as CSV (with a header) or as a JSON list.
+
+    ``students``, one student id (or ``None``) per row, adds a ``student_id`` column.
+    """
+    records = [asdict(row) for row in rows]
+    if students is not None:
+        records = [{"student_id": student, **record}
+                   for student, record in zip(students, records)]
     if fmt == "json":
-        json.dump([asdict(row) for row in rows], file, indent=1)
+        json.dump(records, file, indent=1)
         file.write("\n")
         return
-    writer = csv.DictWriter(file, fieldnames=FIELDS, lineterminator="\n")
+    fields = (("student_id",) if students is not None else ()) + FIELDS
+    writer = csv.DictWriter(file, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
+
     def number(value):
         return "" if value is None else f"{value:g}"
-    for row in rows:
-        writer.writerow({**asdict(row), "points": number(row.points),
-                         "max_points": number(row.max_points)})
+    for record in records:
+        writer.writerow({**record, "points": number(record["points"]),
+                         "max_points": number(record["max_points"])})
 
 
-def _jobs_count(text: str) -> int:
-    """``--jobs``: an integer of at least 1."""
+def write_atomically(path, write) -> None:
+    """Call ``write(file)`` on a temporary file beside ``path``, then put it in its place:
+    a reader (or an interrupted run) sees the old file or the new one, never half of one.
+    The file is readable by all, like one written by ``open``."""
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                         suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            write(file)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+def _row(data: dict) -> Row:
+    def number(value):
+        return None if value in (None, "") else float(value)
+    return Row(str(data["notebook"]), str(data["question"]), number(data["points"]),
+               number(data["max_points"]), str(data["message"]),
+               str(data.get("status") or "graded"))
+
+
+def read_rows(path) -> list[Row]:
+    """The rows of a score sheet written by :func:`write_rows` (CSV or JSON), or of the
+    journal of an unfinished run (one JSON row per line)."""
+    text = Path(path).read_text(encoding="utf-8")
+    if not text.strip():
+        return []
+    if text.lstrip().startswith("["):
+        return [_row(data) for data in json.loads(text)]
+    if text.lstrip().startswith("{"):
+        return [_row(json.loads(line)) for line in text.splitlines() if line.strip()]
+    return [_row(data) for data in csv.DictReader(io.StringIO(text))]
+
+
+class Journal:
+    """The rows of an unfinished run, saved as each notebook is graded (``OUT.partial``):
+    one JSON row per line, flushed to the disk, so that an interruption loses only the
+    notebooks under way and ``--resume`` goes on from there."""
+
+    def __init__(self, out):
+        self.path = Path(f"{out}.partial")
+
+    def previous(self, out=None) -> list[Row]:
+        """The rows graded before: the journal's, else those of a finished score sheet
+        ``out``."""
+        if self.path.exists():
+            return read_rows(self.path)
+        return read_rows(out) if out is not None and Path(out).exists() else []
+
+    def add(self, rows: list[Row], errors: list[str] = ()) -> None:
+        with self.path.open("a", encoding="utf-8") as file:
+            file.write("".join(json.dumps(asdict(row)) + "\n" for row in rows))
+            file.flush()
+            os.fsync(file.fileno())
+
+    def close(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def _positive_integer(text: str) -> int:
+    """``--jobs``, ``--memory-limit``: an integer of at least 1."""
     try:
         value = int(text)
     except ValueError:
@@ -444,7 +530,7 @@ def _jobs_count(text: str) -> int:
     return value
 
 
-def main(argv=None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="coursepkg grade",
         description="Execute submitted exercise notebooks and score every question.")
@@ -452,34 +538,120 @@ def main(argv=None) -> int:
                         help="notebooks, or folders searched recursively for *.ipynb")
     parser.add_argument("--out", default="-",
                         help="file to write the scores to (default: standard output)")
-    parser.add_argument("--format", choices=("csv", "json"), default="csv")
+    parser.add_argument("--format", choices=("csv", "json", "gradescope", "prairielearn"),
+                        default="csv",
+                        help="a score sheet (csv, json), or with gradescope and prairielearn "
+                             "a folder --out with one results.json per submission")
     parser.add_argument("--timeout", type=int, default=60,
                         help="seconds a cell (or one question's check) may run (default 60)")
-    parser.add_argument("--jobs", type=_jobs_count, default=1, metavar="N",
+    parser.add_argument("--jobs", type=_positive_integer, default=1, metavar="N",
                         help="grade N notebooks at a time, in N worker processes, each "
                              "notebook in a fresh kernel (default 1; at most one per core "
                              "helps)")
     parser.add_argument("--hidden", type=Path, metavar="DIR",
                         help="folder of hidden-case modules: cases added to the questions "
                              "when grading, which students never see")
+    parser.add_argument("--memory-limit", type=_positive_integer, metavar="MiB",
+                        help="cap each kernel's memory: an allocation beyond it fails in "
+                             "that notebook only")
+    parser.add_argument("--resume", action="store_true",
+                        help="with --out FILE: keep the notebooks already graded there (or in "
+                             "FILE.partial, left by an interrupted run) and grade the rest")
+    parser.add_argument("--roster", type=Path, metavar="CSV",
+                        help="CSV with columns notebook,student_id: adds a student_id column "
+                             "and names the results and feedback files")
+    parser.add_argument("--feedback", type=Path, metavar="DIR",
+                        help="also write one Markdown feedback file per submission into DIR")
+    parser.add_argument("--report", type=Path, metavar="HTML",
+                        help="also write the class report: per question the mean, the pass "
+                             "rate, the distribution of scores and the most frequent "
+                             "mistakes")
+    return parser
+
+
+def _write_outputs(args, rows: list[Row], roster: dict | None) -> str:
+    """Write the score sheet or results files, and the feedback files; returns what to
+    print about where they went."""
+    from coursepkg.course import exports  # it builds on this module's rows
+
+    written = []
+    if args.format in exports.FORMATS:
+        paths = exports.write_results(rows, args.out, args.format, roster)
+        written.append(f"wrote {len(paths)} {args.format} results.json file(s) under "
+                       f"{args.out}")
+    else:
+        students = ([student for student, _ in exports.apply_roster(rows, roster)[0]]
+                    if roster is not None else None)
+        if args.out == "-":
+            buffer = io.StringIO()
+            write_rows(rows, buffer, args.format, students)
+            sys.stdout.write(buffer.getvalue())
+        else:
+            write_atomically(args.out,
+                             lambda file: write_rows(rows, file, args.format, students))
+            written.append(f"wrote {len(rows)} rows to {args.out}")
+    if args.feedback is not None:
+        paths = exports.write_feedback(rows, args.feedback, roster)
+        written.append(f"wrote {len(paths)} feedback file(s) into {args.feedback}")
+    if args.report is not None and rows:
+        from coursepkg.course.report import write_report
+        write_report(rows, args.report)
+        written.append(f"wrote the class report to {args.report}")
+    return "\n".join(written)
+
+
+def main(argv=None) -> int:
+    from coursepkg.course import exports
+
+    parser = _parser()
     args = parser.parse_args(argv)
+    if args.resume and args.out == "-":
+        parser.error("--resume needs --out FILE: it goes on from what FILE holds")
+    results_folder = args.format in exports.FORMATS
+    if results_folder and args.out == "-":
+        parser.error(f"--format {args.format} needs --out DIR, the folder of results files")
     try:
-        rows, errors = grade(args.submissions, timeout=args.timeout, jobs=args.jobs,
-                             hidden=args.hidden)
+        roster = exports.read_roster(args.roster) if args.roster is not None else None
+    except (OSError, ValueError) as error:
+        parser.error(f"--roster: {error}")
+    journal = Journal(args.out) if args.out != "-" else None
+    previous = (journal.previous(None if results_folder else args.out)
+                if args.resume else [])
+    if journal is not None and not args.resume:
+        journal.close()  # a fresh run: forget what an earlier one left
+    if journal is not None and args.resume and not journal.path.exists():
+        journal.add(previous)
+    graded_before = {row.notebook for row in previous}
+    interrupted = False
+    try:
+        new_rows, errors = grade(args.submissions, timeout=args.timeout, jobs=args.jobs,
+                                 hidden=args.hidden, memory_limit=args.memory_limit,
+                                 skip=graded_before,
+                                 on_notebook=journal.add if journal else None)
     except (FileNotFoundError, ValueError) as error:
         parser.error(str(error))
-    if args.out == "-":
-        buffer = io.StringIO()
-        write_rows(rows, buffer, args.format)
-        sys.stdout.write(buffer.getvalue())
-        report = sys.stderr
-    else:
-        with open(args.out, "w", newline="", encoding="utf-8") as file:
-            write_rows(rows, file, args.format)
-        report = sys.stdout
-        print(f"wrote {len(rows)} rows to {args.out}", file=report)
+    except KeyboardInterrupt:
+        if journal is None:
+            raise
+        interrupted, errors = True, []
+        new_rows = read_rows(journal.path)[len(previous):]
+    rows = previous + new_rows
+    if roster is not None:
+        for warning in exports.apply_roster(rows, roster)[1]:
+            print(f"roster: {warning}", file=sys.stderr)
+    report = sys.stderr if args.out == "-" else sys.stdout
+    written = _write_outputs(args, rows, roster)
+    if written:
+        kept = f" ({len(graded_before)} notebook(s) kept from before)" if previous else ""
+        print(written + kept, file=report)
     print(summary(rows), file=report)
     for error in errors:
         print(f"grader error (a bug in a check, not the submission's fault): {error}",
               file=sys.stderr)
+    if interrupted:
+        print(f"interrupted: the notebooks graded so far are in {args.out}; run the same "
+              f"command with --resume to grade the rest", file=sys.stderr)
+        return 130
+    if journal is not None:
+        journal.close()
     return 1 if errors else 0
