@@ -126,10 +126,10 @@ def test_an_unbreakable_word_is_cut_to_fit():
 def test_a_check_prints_the_wrapped_message_and_returns_the_one_line_result(capsys):
     questions = QuestionSet("ch99")
 
-    @questions.question("q1", title="the nine derivatives of the 2-2-1 network",
+    @questions.question("q1", points=4, title="the nine derivatives of the 2-2-1 network",
                         answer_name="gradients", hint="h " * 60)
     def q1(check, answer):
-        with check.case("random weights, target 1", points=4):
+        with check.case("random weights, target 1"):
             check.same_number(check.call(answer), 1.0)
 
     result = q1(lambda: None)

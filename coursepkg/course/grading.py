@@ -61,8 +61,9 @@ except ImportError as error:
 from coursepkg.course import remote
 from coursepkg.course.checks import chapter_module, load_hidden_cases
 
-__all__ = ["Row", "find_notebooks", "detect_chapter", "grade_notebook", "grade", "summary",
-           "write_rows", "main"]
+__all__ = ["Row", "NOT_GRADABLE", "find_notebooks", "detect_chapter", "hidden_cases",
+           "grade_notebook", "grade", "summary", "write_rows", "read_rows", "write_atomically",
+           "Journal", "main"]
 
 FIELDS = ("notebook", "question", "points", "max_points", "message", "status")
 NOT_GRADABLE = "not gradable"
@@ -317,7 +318,8 @@ def grade_notebook(path, *, timeout: int = 60, hidden=None, memory_limit: int | 
     """Rows of one notebook and the grader errors met (a non-empty list means a check bug).
 
     ``hidden`` is a folder of hidden-case modules (see :func:`hidden_cases`), or ``None``;
-    ``memory_limit`` caps the kernel's memory in MiB (see :meth:`_Kernel.start`).
+    ``memory_limit`` caps the kernel's data segment in MiB: an allocation beyond it raises
+    ``MemoryError`` in the notebook, noted in its rows.
     """
     path = Path(path)
     cases = hidden_cases(str(hidden)) if hidden is not None else {}

@@ -281,7 +281,7 @@ class Session:
 
     def lookup(self, name: str) -> Any:
         """The notebook's object called ``name``: data, a :class:`Remote`, or
-        :data:`~coursepkg.course.checks.NOT_DEFINED`."""
+        ``coursepkg.course.checks.NOT_DEFINED``."""
         return self.request("lookup", None, name)
 
     def run(self, function: Callable, *args, **kwargs) -> Any:

@@ -105,7 +105,7 @@ class QuestionSummary:
     scores : tuple of float
         The points of every submission, in the order of the rows.
     failures : tuple of Failure
-        The most frequent failures, at most :data:`TOP_FAILURES`, most frequent first.
+        The most frequent failures, at most ``TOP_FAILURES`` (5), most frequent first.
     """
 
     question: str
