@@ -1,7 +1,9 @@
 """The ``coursepkg`` command, the instructor's entry to the course tools.
 
-``coursepkg grade SUBMISSIONS... [--out scores.csv] [--format csv|json] [--timeout 60]``
-scores submitted exercise notebooks (see :mod:`coursepkg.course.grading`);
+``coursepkg grade SUBMISSIONS... [--out FILE] [--format csv|json|gradescope|prairielearn]
+[--timeout 60] [--jobs N] [--hidden DIR] [--memory-limit MiB] [--resume] [--roster CSV]
+[--feedback DIR] [--report HTML]`` scores submitted exercise notebooks (see
+:mod:`coursepkg.course.grading`; ``coursepkg grade --help`` explains each option);
 ``coursepkg exercises build [--check]`` generates the exercise notebooks from their masters
 (see :mod:`coursepkg.course.exercises`).
 """
