@@ -87,7 +87,8 @@ CASES = {
     }),
 }
 (test_every_question_is_tested, test_a_right_answer_earns_every_point,
- test_a_wrong_answer_fails_without_raising) = shared_tests(ch01, CASES)
+ test_a_wrong_answer_fails_without_raising,
+ test_every_declared_mistake_is_diagnosed) = shared_tests(ch01, CASES)
 
 
 def test_messages_say_expected_and_got():
@@ -140,11 +141,11 @@ def test_a_bug_in_a_check_is_not_hidden():
             expected = np.ones(3) @ np.ones(4)  # a bug in the reference side: raises
             check.same_array(check.call(answer), expected)
     with pytest.raises(ValueError):
-        Question("qx", "buggy", "f", "none", buggy_body).run(lambda: np.ones(3))
+        Question("qx", "buggy", "f", ("none",), buggy_body).run(lambda: np.ones(3))
 
 
 def test_check_machinery_catches_only_the_answers_errors():
-    check = Check("qx", "title", "f", "hint", points=3)
+    check = Check("qx", "title", "f", points=3)
     with check.case("raises"):
         check.call(raises)
     with check.case("not an array"):
@@ -158,21 +159,21 @@ def test_check_machinery_catches_only_the_answers_errors():
 
 
 def test_points_are_declared_and_shared_by_the_cases_weights():
-    check = Check("qx", "title", "f", "hint", points=3)
+    check = Check("qx", "title", "f", points=3)
     with check.case("light"):
         pass
     with check.case("heavy", weight=2):
         raise StudentError("wrong")
     assert (check.result().points, check.result().max_points) == (1, 3)
-    assert Check("qx", "title", "f", "hint", points=3).result().points == 0
+    assert Check("qx", "title", "f", points=3).result().points == 0
 
 
 def test_a_question_declares_positive_points():
     questions = QuestionSet("ch99")
     with pytest.raises(ValueError, match="points must be a positive number"):
-        questions.question("q1", points=0, title="t", answer_name="a", hint="h")
+        questions.question("q1", points=0, title="t", answer_name="a", hints=("h",))
     question = questions.question("q2", points=2.5, title="t", answer_name="a",
-                                  hint="h")(lambda check, answer: None)
+                                  hints=("h",))(lambda check, answer: None)
     assert question.points == 2.5 and "Worth 2.5 point(s)." in question.__doc__
 
 
@@ -182,3 +183,77 @@ def test_a_wrong_answer_prints_no_warning():
         assert ch01.q4(naive_softmax).points < 4       # overflow in exp
         assert ch01.q1(lambda X, W, b: (X @ W + b) + 0j).points == 0
         assert ch01.q1(lambda X, W, b: np.log(-np.abs(X @ W + b))).points == 0
+
+
+def _diagnosing_question():
+    questions = QuestionSet("ch99")
+
+    @questions.question("q1", points=2, title="t", answer_name="f",
+                        hints=("look at the shapes", "write the sum out for one entry"),
+                        mistakes={"transposed": "the result is transposed: rows are samples",
+                                  "sign": "the sign is flipped",
+                                  "half": "the factor 1/2 is missing"},
+                        kinds=("code",))
+    def q1(check, answer):
+        expected = np.arange(6.0).reshape(2, 3) + 1
+        with check.case("a 2 x 3 case"):
+            check.same_array(check.call(answer), expected,
+                             mistakes={"transposed": expected.T, "sign": -expected})
+        with check.case("a number"):
+            got = check.call(answer)
+            number = float(got.sum()) if isinstance(got, np.ndarray) else got
+            check.same_number(number, 21.0, mistakes={"half": 42.0})
+    return q1
+
+
+def test_a_recognised_mistake_is_named_not_the_answer():
+    q1 = _diagnosing_question()
+    expected = np.arange(6.0).reshape(2, 3) + 1
+    transposed = q1.run(lambda: expected.T)
+    assert "the result is transposed: rows are samples" in transposed.message
+    assert transposed.mistakes == ("transposed",) and transposed.points == 1
+    flipped = q1.run(lambda: -expected)
+    assert "the sign is flipped" in flipped.message and flipped.mistakes == ("sign",)
+    assert "21" not in flipped.message and "expected" not in flipped.message
+    other = q1.run(lambda: expected * 3)
+    assert other.mistakes == () and "expected 1, got 3" in other.message
+    assert q1.run(lambda: expected).passed
+
+
+def test_a_mistake_the_question_does_not_declare_is_a_bug_in_the_check():
+    check = Check("qx", "title", "f", points=1, mistakes={"sign": "flipped"})
+    with pytest.raises(KeyError, match="declares no mistake 'typo'"):
+        check.mistake("typo")
+
+
+def test_hints_come_in_tiers_on_request_and_never_in_the_check_line(capsys):
+    q1 = _diagnosing_question()
+    result = q1(lambda: None)
+    line = capsys.readouterr().out
+    assert "look at the shapes" not in line and line.rstrip().endswith("ch99.q1.hint()")
+    q1.hint()
+    q1.hint()
+    q1.hint()
+    tiers = capsys.readouterr().out.splitlines()
+    assert tiers == ["q1 hint 1 of 2: look at the shapes",
+                     "q1 hint 2 of 2: write the sum out for one entry",
+                     "q1 hint 2 of 2: write the sum out for one entry"]
+    assert result.points == 0
+
+
+def test_a_question_declares_hints_as_tiers_and_known_kinds():
+    questions = QuestionSet("ch99")
+    with pytest.raises(TypeError, match="tuple of tiers"):
+        questions.question("q1", points=1, title="t", answer_name="a", hints="one string")
+    with pytest.raises(ValueError, match="unknown kinds"):
+        questions.question("q2", points=1, title="t", answer_name="a", kinds=("essay",))
+
+
+def test_a_wrong_choice_names_its_misconception():
+    check = Check("qx", "title", "a", points=1, mistakes={"cause": "that is a symptom"})
+    with check.case("choice"):
+        check.same_choice("c", "b", "abcd", mistakes={"c": "cause"})
+    with check.case("choice"):
+        check.same_choice("d", "b", "abcd", mistakes={"c": "cause"})
+    assert [why for _, why in check.failures] == ["that is a symptom",
+                                                  "'d' is not the right choice"]

@@ -123,7 +123,8 @@ CASES = {
     }),
 }
 (test_every_question_is_tested, test_a_right_answer_earns_every_point,
- test_a_wrong_answer_fails_without_raising) = shared_tests(ch09, CASES)
+ test_a_wrong_answer_fails_without_raising,
+ test_every_declared_mistake_is_diagnosed) = shared_tests(ch09, CASES)
 
 
 def test_the_points_add_up_to_the_table():

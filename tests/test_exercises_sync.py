@@ -3,7 +3,8 @@
 - the sources of every exercise notebook equal what ``python -m coursepkg.course.exercises build``
   writes from its master (outputs are compared by nbval);
 - no line of a solution region appears anywhere in the exercise file;
-- the stored outputs of the check cells are failure lines, not tracebacks;
+- the stored outputs of the check cells are failure lines, not tracebacks, and show no hint;
+- every line outside the solution regions is kept;
 - the placeholders follow the rules of :mod:`coursepkg.course.exercises`.
 """
 
@@ -15,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from coursepkg.course import exercises
+from coursepkg.course import checks, exercises
 from coursepkg.course.exercises import (
     CODE_BEGIN,
     CODE_END,
@@ -76,7 +77,44 @@ def test_stored_check_outputs_are_failure_lines(master):
         first, *rest = text.splitlines()
         assert re.search(r": 0/\d+ - case '", first), text
         assert all(line.startswith("    ") for line in rest), text
-        assert "Hint: " in " ".join(text.split()) and "Traceback" not in text
+        assert "More help: " in " ".join(text.split()) and "Traceback" not in text
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=IDS)
+def test_a_blank_notebook_shows_no_hint(master):
+    """A student opening the exercise sees the questions, not their hints: the checks'
+    stored lines point to the hints, which print only on request."""
+    chapter = checks.chapter_module(exercises.chapter_of(master))
+    nb = nbformat.read(ROOT / "exercises" / master.name, as_version=4)
+    shown = " ".join(" ".join(output.get("text", "").split())
+                     for cell in nb.cells if cell.cell_type == "code"
+                     for output in cell.outputs)
+    for question in chapter.QUESTIONS.values():
+        for hint in question.hints:
+            assert " ".join(hint.split()) not in shown, (question.name, hint)
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=IDS)
+def test_the_blank_keeps_every_line_outside_the_answer_regions(master):
+    """Scaffolding and data access are never lost: the master's lines outside its solution
+    regions are the exercise's lines outside its placeholders, in order."""
+    solution = nbformat.read(master, as_version=4)
+    blank = nbformat.read(ROOT / "exercises" / master.name, as_version=4)
+    assert len(solution.cells) == len(blank.cells)
+    for index, (kept, made) in enumerate(zip(solution.cells, blank.cells)):
+        begin, end = ((CODE_BEGIN, CODE_END) if kept.cell_type == "code"
+                      else (MARKDOWN_BEGIN, MARKDOWN_END))
+        lines = kept.source.splitlines()
+        outside, position = [], 0
+        for first, last, _ in solution_regions(kept.source, begin, end):
+            outside += lines[position:first]
+            position = last + 1
+        outside += lines[position:]
+        outside = [line.replace(exercises.SOLUTIONS_TITLE, exercises.EXERCISES_TITLE, 1)
+                   for line in outside]
+        remaining = iter(made.source.splitlines())
+        missing = [line for line in outside if line not in remaining]
+        assert not missing, f"cell {index} of exercises/{master.name} lost {missing}"
 
 
 @pytest.mark.parametrize("master", MASTERS, ids=IDS)

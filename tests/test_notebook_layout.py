@@ -127,7 +127,7 @@ def test_a_check_prints_the_wrapped_message_and_returns_the_one_line_result(caps
     questions = QuestionSet("ch99")
 
     @questions.question("q1", points=4, title="the nine derivatives of the 2-2-1 network",
-                        answer_name="gradients", hint="h " * 60)
+                        answer_name="gradients", hints=("h",))
     def q1(check, answer):
         with check.case("random weights, target 1"):
             check.same_number(check.call(answer), 1.0)

@@ -12,8 +12,8 @@ from coursepkg.course import grading, report
 from coursepkg.course.grading import NOT_GRADABLE, Row
 from coursepkg.course.report import class_summary, diagnosis, write_report
 
-HINT_Q1 = "Hint: X has one sample per row."
-HINT_Q2 = "Hint: np.maximum(x, 0)."
+HINT_Q1 = "More help: ch07.q1.hint()"
+HINT_Q2 = "More help: ch07.q2.hint()"
 
 
 def q1(notebook, points, case="5 samples, fan_in 4, fan_out 3",
@@ -92,7 +92,7 @@ def test_not_gradable_files_are_counted_apart_with_their_reasons():
 def test_diagnosis_strips_head_case_label_notes_and_hint():
     message = ("q1 dense layer X @ W + b: 0/3 - case '5 samples, fan_in 4': expected shape "
                "(5, 3), got (3, 5) (+2 more failed cases); hidden cases: 0 of 1 passed. "
-               "Hint: rows are samples. [notebook: cell 4 (x = 1) raised ValueError]")
+               "More help: ch07.q1.hint() [notebook: cell 4 (x = 1) raised ValueError]")
     assert diagnosis(message) == "expected shape (5, 3), got (3, 5)"
     assert diagnosis("q1 dense: 2/3 - public cases passed; hidden cases: 0 of 1 passed"
                      ) == "public cases passed; hidden cases: 0 of 1 passed"
@@ -103,7 +103,7 @@ def test_diagnosis_strips_head_case_label_notes_and_hint():
 def test_failures_differing_in_case_label_hint_or_numbers_group_together():
     rows = [q1("a", 0), q1("b", 0, case="another case"), q1("c", 1),
             Row("d", "ch07.q1", 0, 3, "q1 dense layer X @ W + b: 0/3 - case '2 samples': "
-                "expected shape (2, 3), got (3, 2). Hint: another hint"),
+                "expected shape (2, 3), got (3, 2). More help: ch02.q1.hint()"),
             q1("e", 0, why="`dense` is not defined"), q1("f", 3)]
     failures = question(class_summary(rows), "ch07.q1").failures
     assert [(f.diagnosis, f.count, f.variants) for f in failures] == [
@@ -171,7 +171,7 @@ def test_the_page_shows_the_numbers(tmp_path):
 
 def test_many_distinct_scores_become_a_histogram(tmp_path):
     rows = [Row(f"n{i}", "ch07.q3", i / 10, 4, f"q3 loss: {i / 10:g}/4 - case 'c': "
-                f"{i / 10:g} is too small (tolerance 1%). Hint: h") for i in range(40)]
+                f"{i / 10:g} is too small (tolerance 1%). More help: ch01.q1.hint()") for i in range(40)]
     summary = write_report(rows, tmp_path / "report.html")
     only = summary.questions[0]
     assert only.mean == pytest.approx(1.95) and only.pass_rate == 0

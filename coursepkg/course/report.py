@@ -10,8 +10,8 @@ sheet is inline, nothing is fetched, so the page opens offline and can be sent a
 Failures are grouped by diagnosis. A row below full marks contributes its diagnosis once:
 the check line without its head (``q1 dense layer X @ W + b: 0/3 -``), without the case
 label (``case '5 samples, fan_in 4, fan_out 3':``), without the ``(+N more failed cases)``
-and ``; hidden cases: ...`` notes of a failed public case, without the hint
-(``. Hint: ...``) and without the grader's notes on the notebook
+and ``; hidden cases: ...`` notes of a failed public case, without the pointer to the hints
+(``. More help: ch01.q1.hint()``) and without the grader's notes on the notebook
 (``[notebook: cell 4 (...) raised ValueError]``). What remains is what went wrong, e.g.
 ``expected shape (5, 3), got (3, 5)``. Diagnoses that differ only in their numbers (the
 shapes of another case, the values a student's function returned) count as one failure:
@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from coursepkg.course.checks import MORE_HELP
 from coursepkg.course.grading import NOT_GRADABLE, write_atomically
 
 __all__ = ["ClassSummary", "Failure", "QuestionSummary", "class_summary", "diagnosis",
@@ -52,7 +53,7 @@ _MAX_SHOWN = 300
 
 _HEAD = re.compile(r"^(?P<name>\S+) (?P<title>.*?): [-+.\de]+/[-+.\de]+ - ")
 _CASE = re.compile(r"^case '.*?': ")
-_HINT = ". Hint: "
+_HINT = ". " + MORE_HELP
 _NOTES = " [notebook: "
 _CASE_NOTES = re.compile(r"(?: \(\+\d+ more failed cases?\))?"
                          r"(?:; hidden cases: \d+ of \d+ passed)?$")
@@ -160,14 +161,14 @@ def diagnosis(message: str) -> str:
     Returns
     -------
     str
-        ``message`` without its head, case label, case notes, hint and notebook notes (see
+        ``message`` without its head, case label, case notes, help pointer and notebook notes (see
         the module's description); a message without the check line's form is returned
         without its notebook notes only.
 
     Examples
     --------
     >>> diagnosis("q1 dense: 0/3 - case '5 samples': expected shape (5, 3), got (3, 5). "
-    ...           "Hint: X @ W [notebook: cell 4 (x = 1) raised ValueError]")
+    ...           "More help: ch01.q1.hint() [notebook: cell 4 (x = 1) raised ValueError]")
     'expected shape (5, 3), got (3, 5)'
     """
     head = _HEAD.match(message)

@@ -7,9 +7,20 @@ Usage in an exercise notebook::
 
 A check calls the reader's answer on several inputs (random ones and edge cases) and compares
 the results with the reference implementation in ``coursepkg``. It prints ONE result (the
-question, the points earned out of the points available, and on failure the input that failed,
-expected vs got, and a hint), wrapped at 88 characters with the continuation lines indented,
-and returns a :class:`CheckResult` whose ``message`` is that result on one line.
+question, the points earned out of the points available, and on failure the input that failed
+and what went wrong), wrapped at 88 characters with the continuation lines indented, and
+returns a :class:`CheckResult` whose ``message`` is that result on one line.
+
+**Diagnoses, not answers.** Each question declares the usual mistakes it recognises
+(``mistakes={"transposed": "dW1 is transposed: ..."}``); when a wrong answer matches one (a
+comparison's ``mistakes=`` candidates, or :meth:`Check.mistake`), the line names the mistake
+instead of printing expected and got. **Hints are tiered and on request**: a failed line
+ends with ``More help: ch07.q1.hint()``, and each call of ``hint()`` prints the next tier.
+No hint is printed by a check, so a notebook stored with its checks run shows no hint.
+
+**Partial credit** comes from the cases: each ``check.case(label, weight=...)`` earns its
+share of the question's points, so a question whose parts are separate cases (one case per
+derivative, say) gives credit for the parts that are right.
 
 A wrong or unfinished answer never raises: ``None``, ``...``, a function that raises, returns
 the wrong shape or the wrong type all give a failure line. Only errors raised while *calling or
@@ -50,7 +61,8 @@ from coursepkg.course.chapters import is_chapter_id
 
 __all__ = ["CheckResult", "Check", "Question", "QuestionSet", "StudentError", "NOT_DEFINED",
            "HiddenCase", "hidden_case", "load_hidden_cases", "chapter_module",
-           "grade_question", "describe", "missing_answer", "wrap_message"]
+           "grade_question", "describe", "missing_answer", "wrap_message", "KINDS",
+           "MORE_HELP"]
 
 #: Longest "expected ... got ..." fragment kept in a check line.
 _MAX_SHOWN = 60
@@ -78,6 +90,8 @@ class CheckResult:
     points: float
     max_points: float
     message: str
+    #: Keys of the declared mistakes the check recognised, in the order met.
+    mistakes: tuple = ()
 
     @property
     def passed(self) -> bool:
@@ -144,22 +158,29 @@ class Check:
         What the question is about, shown in the line.
     answer_name : str
         Name of the answer in the notebook (used in messages).
-    hint : str
-        Shown when a case fails.
+    more_help : str
+        Where more help is, appended to a failed line (e.g. ``"ch07.q1.hint()"``); empty
+        for none.
     points : float
         What the question is worth; each case earns its share of it.
     session : coursepkg.course.remote.Session, optional
         When grading, the connection to the student's kernel, where the answer lives;
         ``None`` in the notebook, where the check runs beside the answer.
+    mistakes : dict, optional
+        The question's declared mistakes, ``{key: message}``: what :meth:`mistake` and the
+        ``mistakes=`` candidates of the comparisons say.
     """
 
-    def __init__(self, question: str, title: str, answer_name: str, hint: str,
-                 points: float = 1, session: Any = None):
+    def __init__(self, question: str, title: str, answer_name: str, more_help: str = "",
+                 points: float = 1, session: Any = None,
+                 mistakes: dict[str, str] | None = None):
         self.question = question
         self.session = session
         self.title = title
         self.answer_name = answer_name
-        self.hint = hint
+        self.more_help = more_help
+        self.declared_mistakes = dict(mistakes or {})
+        self.diagnosed: list[str] = []
         self.declared_points = float(points)
         self.passed_weight = 0.0
         self.total_weight = 0.0
@@ -204,6 +225,32 @@ class Check:
         else:
             self.passed_weight += weight
 
+    def mistake(self, key: str) -> StudentError:
+        """The error naming the declared mistake ``key`` (``raise check.mistake("sign")``).
+
+        Raises
+        ------
+        KeyError
+            If the question does not declare ``key``: a bug in the check, not the answer.
+        """
+        if key not in self.declared_mistakes:
+            raise KeyError(f"{self.question} declares no mistake {key!r}; declared: "
+                           f"{sorted(self.declared_mistakes)}")
+        self.diagnosed.append(key)
+        return StudentError(self.declared_mistakes[key])
+
+    def _diagnose(self, got: Any, mistakes: dict | None, close: Callable) -> None:
+        """Raise the first declared mistake whose candidate value ``got`` matches."""
+        for key, candidate in (mistakes or {}).items():
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                try:
+                    matches = bool(close(got, candidate))
+                except (TypeError, ValueError):
+                    matches = False
+            if matches:
+                raise self.mistake(key)
+
     def run(self, function: Callable, *args: Any) -> Any:
         """``function(*args)`` run where the answer lives: here in the notebook, in the
         student's kernel when grading (``function``, a class or a module-level function, is
@@ -238,13 +285,21 @@ class Check:
             raise StudentError(f"raised {name}: {describe(str(error))}") from None
 
     def same_array(self, got: Any, expected: np.ndarray, *, check_dtype: bool = False,
-                   rtol: float | None = None, atol: float | None = None) -> None:
+                   rtol: float | None = None, atol: float | None = None,
+                   mistakes: dict[str, Any] | None = None) -> None:
         """Require ``got`` to be an array equal to ``expected`` within a tolerance.
 
         The tolerance defaults to ``rtol=1e-4, atol=1e-6`` for float32 and
         ``rtol=1e-6, atol=1e-9`` otherwise. With ``check_dtype`` the dtype must match too.
+        ``mistakes`` maps declared mistake keys to the array that mistake gives (``-expected``
+        for a sign flip, ``expected.T`` for a transposition, ...): a ``got`` that is not
+        ``expected`` but matches one of them (same shape, same tolerance) is named as that
+        mistake.
         """
         expected = np.asarray(expected)
+        if mistakes and not self._equal(got, expected, rtol, atol):
+            self._diagnose(got, mistakes, lambda g, c: self._equal(g, np.asarray(c), rtol,
+                                                                    atol))
         if got is None:
             raise StudentError("returned None (is the function finished?)")
         if not isinstance(got, np.ndarray):
@@ -275,8 +330,31 @@ class Check:
                                f"got {values[where]:.6g}"
                                + ("" if np.isfinite(values[where]) else " (overflow?)"))
 
-    def same_number(self, got: Any, expected: float, *, rtol: float = 1e-2) -> None:
-        """Require ``got`` to be a real number within ``rtol`` (relative) of ``expected``."""
+    @staticmethod
+    def _equal(got: Any, expected: np.ndarray, rtol: float | None, atol: float | None
+               ) -> bool:
+        """``got`` is a real array of ``expected``'s shape, close to it (same tolerances as
+        :meth:`same_array`); ``False`` for anything else, never an error."""
+        if not isinstance(got, np.ndarray) or got.shape != expected.shape:
+            return False
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                values, reference = got.astype(np.float64), expected.astype(np.float64)
+        except (TypeError, ValueError):
+            return False
+        single = np.float32 in (expected.dtype, got.dtype)
+        rtol = (1e-4 if single else 1e-6) if rtol is None else rtol
+        atol = (1e-6 if single else 1e-9) if atol is None else atol
+        return bool(np.isclose(values, reference, rtol=rtol, atol=atol).all())
+
+    def same_number(self, got: Any, expected: float, *, rtol: float = 1e-2,
+                    mistakes: dict[str, float] | None = None) -> None:
+        """Require ``got`` to be a real number within ``rtol`` (relative) of ``expected``.
+
+        ``mistakes`` maps declared mistake keys to the number that mistake gives; a wrong
+        ``got`` within ``rtol`` of one of them is named as that mistake.
+        """
         missing = missing_answer(got, self.answer_name)
         if missing:
             raise StudentError(missing)
@@ -288,20 +366,30 @@ class Check:
         if not np.isfinite(got):
             raise StudentError(f"expected a finite number, got {got}")
         if not np.isclose(got, expected, rtol=rtol, atol=0):
+            self._diagnose(got, mistakes,
+                           lambda g, c: np.isclose(g, float(c), rtol=rtol, atol=0))
             # The expected value is not shown: it is the answer.
             direction = "too large" if got > expected else "too small"
             raise StudentError(f"{got:.6g} is {direction} (tolerance {rtol:.0%})")
 
-    def same_choice(self, got: Any, expected: str, choices: str) -> None:
-        """Require the multiple-choice answer ``got`` (one letter of ``choices``)."""
+    def same_choice(self, got: Any, expected: str, choices: str,
+                    mistakes: dict[str, str] | None = None) -> None:
+        """Require the multiple-choice answer ``got`` (one letter of ``choices``).
+
+        ``mistakes`` maps a wrong letter to the key of the declared mistake (the
+        misconception) it stands for, named when that letter is chosen.
+        """
         missing = missing_answer(got, self.answer_name)
         if missing:
             raise StudentError(missing)
         if not isinstance(got, str) or got.strip().lower() not in choices:
             raise StudentError(f"answer with one letter among {', '.join(choices)} as a "
                                f"string, got {describe(got)}")
-        if got.strip().lower() != expected:
-            raise StudentError(f"{got.strip().lower()!r} is not the right choice")
+        letter = got.strip().lower()
+        if letter != expected:
+            if mistakes and letter in mistakes:
+                raise self.mistake(mistakes[letter])
+            raise StudentError(f"{letter!r} is not the right choice")
 
     def result(self) -> CheckResult:
         """The result of the cases run so far, with its one-line message. With hidden cases
@@ -309,36 +397,52 @@ class Check:
         head = f"{self.question} {self.title}: {self.points:g}/{self.max_points:g}"
         hidden = (f"; hidden cases: {self.hidden_passed} of {self.hidden_run} passed"
                   if self.hidden_run else "")
+        mistakes = tuple(dict.fromkeys(self.diagnosed))
         if not self.failures:
             verdict = "public cases passed" if self.hidden_run else "correct"
             return CheckResult(self.question, self.points, self.max_points,
-                               f"{head} - {verdict}{hidden}")
+                               f"{head} - {verdict}{hidden}", mistakes)
         label, why = self.failures[0]
         # An unfinished answer fails every case the same way: say it once.
         more = 0 if len({w for _, w in self.failures}) == 1 else len(self.failures) - 1
         others = f" (+{more} more failed case{'s' if more > 1 else ''})" if more else ""
-        message = f"{head} - case '{label}': {why}{others}{hidden}. Hint: {self.hint}"
-        return CheckResult(self.question, self.points, self.max_points, message)
+        why = why.rstrip(".")
+        more_help = f". {MORE_HELP}{self.more_help}" if self.more_help else ""
+        message = f"{head} - case '{label}': {why}{others}{hidden}{more_help}"
+        return CheckResult(self.question, self.points, self.max_points, message, mistakes)
+
+
+#: What a failed line says before the call that prints a hint.
+MORE_HELP = "More help: "
+
+#: What a question can be, declared with it (``kinds=``) and counted by the tests.
+KINDS = frozenset({"new situation", "derivation", "choice", "code", "number"})
 
 
 @dataclass
 class Question:
-    """One graded question: the check body, the name of the answer it grades, and what it
-    is worth (declared once, here: the grader reads it without running the check)."""
+    """One graded question: the check body, the name of the answer it grades, what it is
+    worth (declared once, here: the grader reads it without running the check), its hints
+    in tiers, the mistakes it recognises and what kind of question it is."""
 
     name: str
     title: str
     answer_name: str
-    hint: str
+    hints: tuple
     body: Callable[[Check, Any], None]
     points: float = 1
+    mistakes: dict = None
+    kinds: frozenset = frozenset()
+    chapter: str = ""
+    hints_shown: int = 0
 
     def run(self, answer: Any, session: Any = None, hidden: tuple = ()) -> CheckResult:
         """Check ``answer`` and return the result without printing; ``session`` is the
         grader's connection to the kernel that holds ``answer`` (see :class:`Check`), and
         ``hidden`` the instructor's :class:`HiddenCase` objects for this question."""
-        check = Check(self.name, self.title, self.answer_name, self.hint, self.points,
-                      session)
+        more_help = f"{self.chapter}.{self.name}.hint()" if self.hints else ""
+        check = Check(self.name, self.title, self.answer_name, more_help, self.points,
+                      session, self.mistakes)
         self.body(check, answer)
         for case in hidden:
             check.hidden_case(case, answer)
@@ -351,6 +455,16 @@ class Question:
         sys.stdout.write(wrap_message(result.message) + "\n")
         return result
 
+    def hint(self) -> None:
+        """Print the next tier of help (the last one again once all are shown)."""
+        if not self.hints:
+            sys.stdout.write(wrap_message(f"{self.name}: no hint for this question") + "\n")
+            return
+        tier = min(self.hints_shown, len(self.hints) - 1)
+        self.hints_shown += 1
+        sys.stdout.write(wrap_message(f"{self.name} hint {tier + 1} of {len(self.hints)}: "
+                                      f"{self.hints[tier]}") + "\n")
+
 
 class QuestionSet(dict):
     """The questions of one chapter, in order, keyed by name (``"q1"``, ...)."""
@@ -360,17 +474,30 @@ class QuestionSet(dict):
         self.chapter = chapter
 
     def question(self, name: str, *, points: float, title: str, answer_name: str,
-                 hint: str):
+                 hints: tuple = (), mistakes: dict | None = None, kinds=()):
         """Decorator registering ``body(check, answer)`` as question ``name``, worth
-        ``points``."""
+        ``points``.
+
+        ``hints`` are the tiers of help, from a nudge to a method, never a line of the
+        solution; ``mistakes`` the usual wrong answers the body recognises, ``{key: what
+        the mistake is}``; ``kinds`` what the question is, among :data:`KINDS`.
+        """
         if not (isinstance(points, numbers.Real) and points > 0):
             raise ValueError(f"question {name!r}: points must be a positive number, "
                              f"got {points!r}")
+        if isinstance(hints, str):
+            raise TypeError(f"question {name!r}: hints is a tuple of tiers, not a string")
+        unknown = set(kinds) - KINDS
+        if unknown:
+            raise ValueError(f"question {name!r}: unknown kinds {sorted(unknown)}; "
+                             f"known: {sorted(KINDS)}")
 
         def register(body: Callable[[Check, Any], None]) -> Question:
             if name in self:
                 raise ValueError(f"question {name!r} is defined twice in {self.chapter}")
-            question = Question(name, title, answer_name, hint, body, float(points))
+            question = Question(name, title, answer_name, tuple(hints), body,
+                                float(points), dict(mistakes or {}), frozenset(kinds),
+                                self.chapter)
             question.__doc__ = f"{body.__doc__ or ''}\n\nWorth {points:g} point(s)."
             self[name] = question
             return question

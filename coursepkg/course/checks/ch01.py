@@ -65,8 +65,8 @@ def _dense_inputs(rng, n_samples, fan_in, fan_out, dtype=np.float64):
 
 @QUESTIONS.question(
     "q1", points=3, title="dense layer X @ W + b", answer_name="dense",
-    hint="one matrix product of X (n_samples, fan_in) and W (fan_in, fan_out), then add b; "
-         "broadcasting repeats b for every row, and no loop is needed")
+    hints=("one matrix product of X (n_samples, fan_in) and W (fan_in, fan_out), then add b; "
+         "broadcasting repeats b for every row, and no loop is needed",))
 def q1(check, dense):
     """``dense(X, W, b)`` returns ``X @ W + b`` of shape (n_samples, fan_out)."""
     rng = np.random.default_rng(1)
@@ -90,8 +90,8 @@ Q2_CHOICES = {
 
 @QUESTIONS.question(
     "q2", points=1, title="centring the columns", answer_name="answer_q2",
-    hint="the mean of each column is a mean down the rows (over samples); which axis is "
-         "that, and which shape broadcasts against (n_samples, n_features)?")
+    hints=("the mean of each column is a mean down the rows (over samples); which axis is "
+         "that, and which shape broadcasts against (n_samples, n_features)?",))
 def q2(check, answer_q2):
     """Multiple choice: the expression that subtracts each column's mean from ``X``."""
     X = np.random.default_rng(2).normal(size=(5, 3))
@@ -112,9 +112,9 @@ def _centres_columns(expression, X):
 
 @QUESTIONS.question(
     "q3", points=3, title="one-hot encoding", answer_name="one_hot",
-    hint="start from zeros of shape (n_samples, n_classes) and set one entry per row with "
+    hints=("start from zeros of shape (n_samples, n_classes) and set one entry per row with "
          "integer-array indexing (row numbers, labels); the width is n_classes, whatever "
-         "labels occur")
+         "labels occur",))
 def q3(check, one_hot):
     """``one_hot(y, n_classes)`` has shape (n_samples, n_classes) with one 1 per row."""
     rng = np.random.default_rng(3)
@@ -129,8 +129,8 @@ def q3(check, one_hot):
 
 @QUESTIONS.question(
     "q4", points=4, title="stable softmax", answer_name="softmax",
-    hint="subtract each row's maximum first (keepdims=True keeps it a column that "
-         "broadcasts) so exp never overflows, then divide each row by its sum")
+    hints=("subtract each row's maximum first (keepdims=True keeps it a column that "
+         "broadcasts) so exp never overflows, then divide each row by its sum",))
 def q4(check, softmax):
     """``softmax(Z)`` normalises every row, survives large ``|Z|`` and keeps float32."""
     rng = np.random.default_rng(4)
@@ -145,8 +145,8 @@ def q4(check, softmax):
 
 @QUESTIONS.question(
     "q5", points=1, title="cost of a dense layer", answer_name="answer_q5",
-    hint="each of the n_samples * fan_out outputs is a dot product of length fan_in: "
-         "fan_in multiplications and about as many additions")
+    hints=("each of the n_samples * fan_out outputs is a dot product of length fan_in: "
+         "fan_in multiplications and about as many additions",))
 def q5(check, answer_q5):
     """Floating-point operations of one dense layer on a batch (1 % tolerance)."""
     with check.case(f"n_samples, fan_in, fan_out = {Q5_SHAPE}"):

@@ -54,9 +54,9 @@ def _answer_given(check, answer):
 
 @QUESTIONS.question(
     "q1", points=3, title="McCulloch-Pitts threshold unit", answer_name="threshold_unit",
-    hint="compute the weighted sum X @ weights for every row, subtract the threshold and "
+    hints=("compute the weighted sum X @ weights for every row, subtract the threshold and "
          "apply coursepkg.nn.activations.step, which gives 1 at exactly 0: the unit fires when "
-         "the sum reaches the threshold")
+         "the sum reaches the threshold",))
 def q1(check, answer):
     """``threshold_unit(X, weights, threshold)`` returns ``step(X @ weights - threshold)``."""
     rng = np.random.default_rng(21)
@@ -84,9 +84,9 @@ def _unit_parameters(check, answer):
 
 @QUESTIONS.question(
     "q2", points=2, title="a McCulloch-Pitts unit for NOR", answer_name="nor_unit",
-    hint="NOR fires only for the input (0, 0): make every input inhibit the unit (negative "
+    hints=("NOR fires only for the input (0, 0): make every input inhibit the unit (negative "
          "weights) and choose a threshold that the sum 0 reaches but the sum of one active "
-         "input does not")
+         "input does not",))
 def q2(check, nor_unit):
     """``nor_unit = (weights, threshold)`` computes NOR on the four inputs of its truth table."""
     X, y = logic_gate("NOR")
@@ -97,9 +97,9 @@ def q2(check, nor_unit):
 
 @QUESTIONS.question(
     "q3", points=2, title="XOR from threshold units", answer_name="xor_layers",
-    hint="no single threshold unit computes XOR; use a hidden layer of two units (OR and "
+    hints=("no single threshold unit computes XOR; use a hidden layer of two units (OR and "
          "NAND, say), then an output unit that computes the AND of them. A unit with "
-         "threshold theta has bias -theta; W of each layer has shape (fan_in, fan_out)")
+         "threshold theta has bias -theta; W of each layer has shape (fan_in, fan_out)",))
 def q3(check, xor_layers):
     """``xor_layers = [(W1, b1), (W2, b2), ...]`` of step units computes XOR, shape (4, 1)."""
     X, y = logic_gate("XOR")
@@ -115,8 +115,8 @@ Q4_EXAMPLE = (784, 128, 10)
 
 @QUESTIONS.question(
     "q4", points=3, title="parameters of a feed-forward network", answer_name="count_parameters",
-    hint="a layer from d_in to d_out units has a (d_in, d_out) weight matrix and d_out "
-         "biases; add this over consecutive pairs of layer sizes")
+    hints=("a layer from d_in to d_out units has a (d_in, d_out) weight matrix and d_out "
+         "biases; add this over consecutive pairs of layer sizes",))
 def q4(check, count_parameters):
     """``count_parameters(layer_sizes)`` is the number of weights and biases (exact)."""
     rng = np.random.default_rng(24)
@@ -145,7 +145,7 @@ def _half_height_radius(width):
 
 @QUESTIONS.question(
     "q5", points=1, title="half-height radius of an RBF unit", answer_name="answer_q5",
-    hint="set exp(-r^2 / (2 sigma^2)) = 1/2, take logarithms and solve for r > 0")
+    hints=("set exp(-r^2 / (2 sigma^2)) = 1/2, take logarithms and solve for r > 0",))
 def q5(check, answer_q5):
     """The distance at which a Gaussian unit of width ``Q5_WIDTH`` outputs 1/2 (1 %)."""
     with check.case(f"width sigma = {Q5_WIDTH}"):
@@ -158,9 +158,9 @@ def _random_layers(rng, sizes):
 
 @QUESTIONS.question(
     "q6", points=3, title="forward pass of a feed-forward network", answer_name="forward",
-    hint="begin with the inputs; for every (W, b) pair in order, apply the dense layer (the "
+    hints=("begin with the inputs; for every (W, b) pair in order, apply the dense layer (the "
          "matrix product with W, plus b) and then the activation, and feed the result to the "
-         "next layer; return the last layer's output, of shape (n_samples, fan_out)")
+         "next layer; return the last layer's output, of shape (n_samples, fan_out)",))
 def q6(check, forward):
     """``forward(X, layers, activation)`` equals dense + activation, layer after layer."""
     rng = np.random.default_rng(26)

@@ -100,9 +100,9 @@ def _vector(check, answer, shape):
 
 @QUESTIONS.question(
     "q1", points=4, title="least squares with a bias", answer_name="fit_least_squares",
-    hint="centre X and y, solve the normal equations (Xc.T Xc) w = Xc.T yc with "
+    hints=("centre X and y, solve the normal equations (Xc.T Xc) w = Xc.T yc with "
          "np.linalg.solve, then b = mean(y) - mean(X, axis=0) @ w; or append a column of "
-         "ones to X and solve for (b, w) together")
+         "ones to X and solve for (b, w) together",))
 def q1(check, fit_least_squares):
     """``fit_least_squares(X, y)`` returns the least-squares ``(coef, intercept)``."""
     rng = np.random.default_rng(1)
@@ -125,9 +125,9 @@ def q1(check, fit_least_squares):
 
 @QUESTIONS.question(
     "q2", points=4, title="gradient of the ridge cost", answer_name="ridge_gradient",
-    hint="expand ||Xw - y||^2 = w.T X.T X w - 2 y.T X w + y.T y and differentiate term by "
+    hints=("expand ||Xw - y||^2 = w.T X.T X w - 2 y.T X w + y.T y and differentiate term by "
          "term; the penalty alpha ||w||^2 = alpha w.T w adds a multiple of w; keep the factor "
-         "1 / (2n), and return an array of the shape of w")
+         "1 / (2n), and return an array of the shape of w",))
 def q2(check, ridge_gradient):
     """``ridge_gradient(w, X, y, alpha)`` agrees with finite differences of the ridge cost."""
     rng = np.random.default_rng(2)
@@ -150,9 +150,9 @@ def q2(check, ridge_gradient):
 
 @QUESTIONS.question(
     "q3", points=2, title="largest stable learning rate", answer_name="answer_q3",
-    hint="gradient descent multiplies the error along each eigenvector of the Hessian "
+    hints=("gradient descent multiplies the error along each eigenvector of the Hessian "
          "H = X.T X / n by (1 - lr * lambda) at every step; for which lr is "
-         "|1 - lr * lambda| < 1 for every eigenvalue? (np.linalg.eigvalsh gives them)")
+         "|1 - lr * lambda| < 1 for every eigenvalue? (np.linalg.eigvalsh gives them)",))
 def q3(check, answer_q3):
     """The threshold ``2 / lambda_max(Q3_X.T Q3_X / n)`` (1 % tolerance)."""
     with check.case("X = ch03.Q3_X", weight=2):
@@ -161,8 +161,8 @@ def q3(check, answer_q3):
 
 @QUESTIONS.question(
     "q4", points=2, title="one gradient-descent step", answer_name="answer_q4",
-    hint="w1 = w0 - lr * X.T (X w0 - y) / n: compute the residual X w0 - y first, then "
-         "X.T times it, and do not forget the 1/n")
+    hints=("w1 = w0 - lr * X.T (X w0 - y) / n: compute the residual X w0 - y first, then "
+         "X.T times it, and do not forget the 1/n",))
 def q4(check, answer_q4):
     """The weights after one step from ``Q4_PROBLEM["w0"]``."""
     with check.case("ch03.Q4_PROBLEM", weight=2):
@@ -173,9 +173,9 @@ def q4(check, answer_q4):
 
 @QUESTIONS.question(
     "q5", points=2, title="mini-batches per epoch", answer_name="n_minibatches",
-    hint="one update per batch; the last batch may be smaller than batch_size, so round the "
+    hints=("one update per batch; the last batch may be smaller than batch_size, so round the "
          "division up (-(-a // b) or math.ceil), and a batch larger than the data set is one "
-         "batch")
+         "batch",))
 def q5(check, n_minibatches):
     """``n_minibatches(n_samples, batch_size)`` is ``ceil(n_samples / batch_size)``."""
     cases = [("60000 samples, batches of 128", 60000, 128),
@@ -204,8 +204,8 @@ Q6_CHOICES = {
 
 @QUESTIONS.question(
     "q6", points=1, title="which penalty gives exact zeros", answer_name="answer_q6",
-    hint="minimise (w - z)^2 / 2 + t |w| and (w - z)^2 / 2 + t w^2 for |z| < t: which "
-         "minimiser is exactly 0? Look at the two regularisation paths of the chapter")
+    hints=("minimise (w - z)^2 / 2 + t |w| and (w - z)^2 / 2 + t w^2 for |z| < t: which "
+         "minimiser is exactly 0? Look at the two regularisation paths of the chapter",))
 def q6(check, answer_q6):
     """Multiple choice: the lasso (``"b"``) sets weights exactly to 0; ridge does not."""
     z, t = 0.4, 1.0

@@ -122,8 +122,8 @@ def _weights_and_bias(check, got, n_features, what, returned=True):
 
 @QUESTIONS.question(
     "q1", points=2, title="the perceptron rule by hand", answer_name="answer_q1",
-    hint="visit the samples in order; predict +1 when w.x + b >= 0 (so z = 0 predicts +1); "
-         "only on a mistake add learning_rate * t * x to w and learning_rate * t to b")
+    hints=("visit the samples in order; predict +1 when w.x + b >= 0 (so z = 0 predicts +1); "
+         "only on a mistake add learning_rate * t * x to w and learning_rate * t to b",))
 def q1(check, answer_q1):
     """``answer_q1`` holds ``(w_1, w_2, b)`` after one pass over ``Q1_DATA`` from zero."""
     model = Perceptron(learning_rate=Q1_DATA["learning_rate"], epochs=1)
@@ -135,8 +135,8 @@ def q1(check, answer_q1):
 
 @QUESTIONS.question(
     "q2", points=2, title="a NAND perceptron", answer_name="nand_unit",
-    hint="the net input w1 a + w2 b + bias must be >= 0 for (0, 0), (0, 1), (1, 0) and < 0 "
-         "for (1, 1): start with a positive bias and negative weights")
+    hints=("the net input w1 a + w2 b + bias must be >= 0 for (0, 0), (0, 1), (1, 0) and < 0 "
+         "for (1, 1): start with a positive bias and negative weights",))
 def q2(check, nand_unit):
     """``nand_unit = (weights, bias)``: ``step(x . weights + bias)`` is NAND on all 4 inputs."""
     X, expected = logic_gate("NAND")
@@ -160,9 +160,9 @@ def _run_epochs(check, perceptron_epoch, X, t, learning_rate, epochs):
 
 @QUESTIONS.question(
     "q3", points=4, title="one epoch of the perceptron rule", answer_name="perceptron_epoch",
-    hint="loop over the samples in order; the prediction is +1 when x_i . w + b >= 0, "
+    hints=("loop over the samples in order; the prediction is +1 when x_i . w + b >= 0, "
          "else -1; only when it differs from t_i add learning_rate * t_i * x_i to w and "
-         "learning_rate * t_i to b, and return (w, b)")
+         "learning_rate * t_i to b, and return (w, b)",))
 def q3(check, perceptron_epoch):
     """``perceptron_epoch(X, t, w, b, learning_rate)`` returns ``(w, b)`` after one pass.
 
@@ -187,8 +187,8 @@ def q3(check, perceptron_epoch):
 
 @QUESTIONS.question(
     "q4", points=2, title="Novikoff's mistake bound", answer_name="answer_q4",
-    hint="append a 1 to every sample; R is the largest norm of these vectors, gamma the "
-         "smallest t_i (x_i, 1) . u over ||u||, and the bound is (R / gamma) ** 2")
+    hints=("append a 1 to every sample; R is the largest norm of these vectors, gamma the "
+         "smallest t_i (x_i, 1) . u over ||u||, and the bound is (R / gamma) ** 2",))
 def q4(check, answer_q4):
     """``answer_q4`` is ``(R / gamma)^2`` for ``Q4_DATA`` and its separator ``u`` (1 %)."""
     expected = perceptron_mistake_bound(Q4_DATA["X"], Q4_DATA["y"], u=Q4_DATA["u"])
@@ -205,8 +205,8 @@ def _numerical_adaline_gradient(X, t, w, b):
 
 @QUESTIONS.question(
     "q5", points=3, title="the gradient of Adaline's cost", answer_name="adaline_gradient",
-    hint="with the residuals r = X @ w + b - t of shape (n,), dJ/dw = X.T @ r / n "
-         "(shape (n_features,)) and dJ/db = mean(r)")
+    hints=("with the residuals r = X @ w + b - t of shape (n,), dJ/dw = X.T @ r / n "
+         "(shape (n_features,)) and dJ/db = mean(r)",))
 def q5(check, adaline_gradient):
     """``adaline_gradient(X, t, w, b)`` returns ``(dJ/dw, dJ/db)``; finite differences check it."""
     rng = np.random.default_rng(5)
@@ -243,8 +243,8 @@ _Q6_ANSWER = "b"
 
 @QUESTIONS.question(
     "q6", points=1, title="the perceptron and XOR", answer_name="answer_q6",
-    hint="draw the four inputs of XOR and try to separate the 1s from the 0s with one line; "
-         "Novikoff's theorem needs a separator with margin gamma > 0")
+    hints=("draw the four inputs of XOR and try to separate the 1s from the 0s with one line; "
+         "Novikoff's theorem needs a separator with margin gamma > 0",))
 def q6(check, answer_q6):
     """Multiple choice: why the perceptron's mistakes per epoch never reach 0 on XOR."""
     X, y = logic_gate("XOR")

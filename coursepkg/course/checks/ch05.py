@@ -172,9 +172,9 @@ def _pair_of_arrays(check, result, n_features):
 
 @QUESTIONS.question(
     "q1", points=4, title="stable sigmoid", answer_name="sigmoid",
-    hint="1 / (1 + exp(-z)) overflows for very negative z and exp(z) / (1 + exp(z)) for very "
+    hints=("1 / (1 + exp(-z)) overflows for very negative z and exp(z) / (1 + exp(z)) for very "
          "positive z; compute e = exp(-|z|), which is at most 1, and use 1 / (1 + e) where "
-         "z >= 0 and e / (1 + e) where z < 0; keep the dtype of z")
+         "z >= 0 and e / (1 + e) where z < 0; keep the dtype of z",))
 def q1(check, sigmoid):
     """``sigmoid(z)`` is right, keeps shape and float32, and never overflows at |z| = 1e4."""
     rng = np.random.default_rng(51)
@@ -194,8 +194,8 @@ def q1(check, sigmoid):
 
 @QUESTIONS.question(
     "q2", points=2, title="cross-entropy of given predictions", answer_name="answer_q2",
-    hint="the loss of one sample is -log(y_hat) when y = 1 and -log(1 - y_hat) when y = 0 "
-         "(natural logarithm); average over the five samples")
+    hints=("the loss of one sample is -log(y_hat) when y = 1 and -log(1 - y_hat) when y = 0 "
+         "(natural logarithm); average over the five samples",))
 def q2(check, answer_q2):
     """The mean binary cross-entropy of ``Q2_PREDICTIONS`` against ``Q2_TARGETS`` (1 %)."""
     with check.case("5 predictions", weight=2):
@@ -205,8 +205,8 @@ def q2(check, answer_q2):
 
 @QUESTIONS.question(
     "q3", points=4, title="gradient of the mean cross-entropy", answer_name="gradient",
-    hint="with p = sigmoid(X @ w + b), grad_w = X.T @ (p - y) / n_samples, shape "
-         "(n_features,), and grad_b = mean(p - y); return them as a pair (grad_w, grad_b)")
+    hints=("with p = sigmoid(X @ w + b), grad_w = X.T @ (p - y) / n_samples, shape "
+         "(n_features,), and grad_b = mean(p - y); return them as a pair (grad_w, grad_b)",))
 def q3(check, gradient):
     """``gradient(X, y, w, b)`` returns ``(X.T (p - y) / n, mean(p - y))``."""
     rng = np.random.default_rng(53)
@@ -233,8 +233,8 @@ def q3(check, gradient):
 
 @QUESTIONS.question(
     "q4", points=2, title="squared error after a sigmoid: dL/dz", answer_name="answer_q4",
-    hint="chain rule: dL/dz = dL/dy_hat * dy_hat/dz, with the sigmoid's derivative from the "
-         "chapter; y_hat - y is negative here, so is the slope")
+    hints=("chain rule: dL/dz = dL/dy_hat * dy_hat/dz, with the sigmoid's derivative from the "
+         "chapter; y_hat - y is negative here, so is the slope",))
 def q4(check, answer_q4):
     """dL/dz of ``L = (sigmoid(z) - y)**2`` at ``Q4_Z``, ``Q4_TARGET`` (1 %)."""
     with check.case(f"z = {Q4_Z:g}, y = {Q4_TARGET:g}", weight=2):
@@ -243,9 +243,9 @@ def q4(check, answer_q4):
 
 @QUESTIONS.question(
     "q5", points=3, title="two gradient-descent steps", answer_name="answer_q5",
-    hint="from w = 0, b = 0 every prediction is 0.5; one step is w <- w - lr * X.T (p - y) / n "
+    hints=("from w = 0, b = 0 every prediction is 0.5; one step is w <- w - lr * X.T (p - y) / n "
          "and b <- b - lr * mean(p - y), with p recomputed before the second step; each row "
-         "is (w_1, w_2, b)")
+         "is (w_1, w_2, b)",))
 def q5(check, answer_q5):
     """The parameters ``(w_1, w_2, b)`` after step 1 (row 0) and step 2 (row 1)."""
     expected = _gradient_descent_steps(Q5_X, Q5_Y, Q5_LEARNING_RATE, steps=2)
@@ -257,8 +257,8 @@ def q5(check, answer_q5):
 
 @QUESTIONS.question(
     "q6", points=2, title="the line of probability 0.9", answer_name="answer_q6",
-    hint="sigmoid(z) = p exactly where z = log(p / (1 - p)); solve w1 x1 + w2 x2 + b = "
-         "log(p / (1 - p)) for x2 and read off (slope, offset)")
+    hints=("sigmoid(z) = p exactly where z = log(p / (1 - p)); solve w1 x1 + w2 x2 + b = "
+         "log(p / (1 - p)) for x2 and read off (slope, offset)",))
 def q6(check, answer_q6):
     """``(slope, offset)`` of the line ``x2 = slope x1 + offset`` where P(y = 1) = 0.9."""
     expected = probability_line(Q6_COEF, Q6_INTERCEPT, Q6_PROBABILITY)
@@ -270,8 +270,8 @@ def q6(check, answer_q6):
 
 @QUESTIONS.question(
     "q7", points=1, title="why cross-entropy", answer_name="answer_q7",
-    hint="compare dL/dz of both losses for a sample with y = 1 and z = -10: which one "
-         "still moves the weights?")
+    hints=("compare dL/dz of both losses for a sample with y = 1 and z = -10: which one "
+         "still moves the weights?",))
 def q7(check, answer_q7):
     """Multiple choice: why a sigmoid neuron is trained with the cross-entropy."""
     with check.case("multiple choice"):

@@ -63,8 +63,8 @@ def _random_layers(rng, sizes, dtype=np.float64, scale=1.0):
 
 @QUESTIONS.question(
     "q1", points=4, title="forward pass of a two-layer MLP", answer_name="mlp_forward",
-    hint="H = relu(X @ W1 + b1) has shape (n_samples, n_hidden); the output is the row-wise "
-         "softmax of H @ W2 + b2, after subtracting each row's maximum")
+    hints=("H = relu(X @ W1 + b1) has shape (n_samples, n_hidden); the output is the row-wise "
+         "softmax of H @ W2 + b2, after subtracting each row's maximum",))
 def q1(check, mlp_forward):
     """``mlp_forward(X, W1, b1, W2, b2)``: ReLU hidden layer, softmax output probabilities."""
     rng = np.random.default_rng(61)
@@ -94,8 +94,8 @@ def _pair(got):
 
 @QUESTIONS.question(
     "q2", points=3, title="collapse of identity layers", answer_name="collapse",
-    hint="fold the layers from the first: (A W1 + b1) W2 + b2 = A (W1 W2) + (b1 W2 + b2), "
-         "so keep W <- W @ W_next and b <- b @ W_next + b_next")
+    hints=("fold the layers from the first: (A W1 + b1) W2 + b2 = A (W1 W2) + (b1 W2 + b2), "
+         "so keep W <- W @ W_next and b <- b @ W_next + b_next",))
 def q2(check, collapse):
     """``collapse(coefs, intercepts)`` returns the single ``(W, b)`` of an identity MLP."""
     rng = np.random.default_rng(62)
@@ -112,8 +112,8 @@ def q2(check, collapse):
 
 @QUESTIONS.question(
     "q3", points=2, title="XOR network on a new input", answer_name="answer_q3",
-    hint="z_D = 3.7 x1 + 3.7 x2 - 1.5 and z_E = 2.9 x1 + 2.9 x2 - 4.5; then "
-         "z_G = 4.5 sigmoid(z_D) - 5.2 sigmoid(z_E) - 2.0 and the output is sigmoid(z_G)")
+    hints=("z_D = 3.7 x1 + 3.7 x2 - 1.5 and z_E = 2.9 x1 + 2.9 x2 - 4.5; then "
+         "z_G = 4.5 sigmoid(z_D) - 5.2 sigmoid(z_E) - 2.0 and the output is sigmoid(z_G)",))
 def q3(check, answer_q3):
     """The book's XOR network's output for the input ``Q3_INPUT`` (1 % tolerance)."""
     expected = float(xor_forward(np.array([Q3_INPUT]))[-1][0, 0])
@@ -123,8 +123,8 @@ def q3(check, answer_q3):
 
 @QUESTIONS.question(
     "q4", points=1, title="number of parameters", answer_name="answer_q4",
-    hint="layer l has a (n_{l-1}, n_l) weight matrix and n_l biases: "
-         "sum (n_{l-1} + 1) * n_l over the layers")
+    hints=("layer l has a (n_{l-1}, n_l) weight matrix and n_l biases: "
+         "sum (n_{l-1} + 1) * n_l over the layers",))
 def q4(check, answer_q4):
     """Weights plus biases of a dense network with widths ``Q4_SIZES`` (exact)."""
     with check.case(f"layer widths {Q4_SIZES}"):
@@ -133,8 +133,8 @@ def q4(check, answer_q4):
 
 @QUESTIONS.question(
     "q5", points=3, title="derivative of SiLU", answer_name="silu_derivative",
-    hint="product rule: d/dz [z sigmoid(z)] = sigmoid(z) + z sigmoid'(z), and "
-         "sigmoid'(z) = sigmoid(z) (1 - sigmoid(z)); use scipy.special.expit for sigmoid")
+    hints=("product rule: d/dz [z sigmoid(z)] = sigmoid(z) + z sigmoid'(z), and "
+         "sigmoid'(z) = sigmoid(z) (1 - sigmoid(z)); use scipy.special.expit for sigmoid",))
 def q5(check, silu_derivative):
     """``silu_derivative(z)`` matches central finite differences of ``z * sigmoid(z)``."""
     rng = np.random.default_rng(65)
@@ -150,9 +150,9 @@ def q5(check, silu_derivative):
 
 @QUESTIONS.question(
     "q6", points=1, title="universal approximation", answer_name="answer_q6",
-    hint="the theorem is about existence: it promises that some weights exist, on a bounded "
+    hints=("the theorem is about existence: it promises that some weights exist, on a bounded "
          "domain, for a large enough width; not how many units, nor how to find them, nor "
-         "anything about new data")
+         "anything about new data",))
 def q6(check, answer_q6):
     """Multiple choice: what Cybenko's theorem states."""
     with check.case("multiple choice"):

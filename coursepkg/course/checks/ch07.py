@@ -133,10 +133,10 @@ def _cases_221():
 
 @QUESTIONS.question(
     "q1", points=4, title="the nine derivatives of the 2-2-1 network", answer_name="gradients_221",
-    hint="run the forward pass first and keep h and y_hat; the output delta is "
+    hints=("run the forward pass first and keep h and y_hat; the output delta is "
          "(y_hat - y) * sigma'(z_out), each weight's derivative is the delta of the unit it "
          "feeds times the input it multiplies, and delta_h[j] = delta_out * w2[j] * "
-         "sigma'(z_h[j]); sigma' = a (1 - a)")
+         "sigma'(z_h[j]); sigma' = a (1 - a)",))
 def q1(check, gradients_221):
     """``gradients_221(x, y, W1, b1, w2, b2)`` returns ``(dW1, db1, dw2, db2)``."""
     names = ("dW1", "db1", "dw2", "db2")
@@ -162,8 +162,8 @@ def q1(check, gradients_221):
 
 @QUESTIONS.question(
     "q2", points=1, title="output delta of the XOR network", answer_name="answer_q2",
-    hint="delta_G = dE/dz_G = (y_hat - y) * y_hat * (1 - y_hat); first run the forward "
-         "pass through D and E at this input")
+    hints=("delta_G = dE/dz_G = (y_hat - y) * y_hat * (1 - y_hat); first run the forward "
+         "pass through D and E at this input",))
 def q2(check, answer_q2):
     """``dE/dz_G`` at ``Q2_INPUT`` with target ``Q2_TARGET`` (1 % tolerance)."""
     with check.case(f"input {Q2_INPUT}, target {Q2_TARGET:g}"):
@@ -172,8 +172,8 @@ def q2(check, answer_q2):
 
 @QUESTIONS.question(
     "q3", points=1, title="one gradient-descent step on the XOR network", answer_name="answer_q3",
-    hint="delta_D = delta_G * w_GD * a_D * (1 - a_D) and dE/db_D = delta_D; gradient "
-         "descent subtracts the learning rate times the gradient from the old bias -1.5")
+    hints=("delta_D = delta_G * w_GD * a_D * (1 - a_D) and dE/db_D = delta_D; gradient "
+         "descent subtracts the learning rate times the gradient from the old bias -1.5",))
 def q3(check, answer_q3):
     """New bias of hidden unit D after one step at ``Q2_INPUT`` (1 % tolerance)."""
     with check.case(f"input {Q2_INPUT}, target {Q2_TARGET:g}, "
@@ -215,10 +215,10 @@ def _cases_backward():
 
 @QUESTIONS.question(
     "q4", points=4, title="mini-batch backward pass in matrix form", answer_name="backward",
-    hint="sigmoid on the hidden layers, identity on the output; delta starts as "
+    hints=("sigmoid on the hidden layers, identity on the output; delta starts as "
          "(A_out - Y) / n; for each layer from the last, dW = A_prev.T @ delta and db = "
          "the column sums of delta, then send delta back through W.T and multiply by "
-         "sigma' = A_prev (1 - A_prev)")
+         "sigma' = A_prev (1 - A_prev)",))
 def q4(check, backward):
     """``backward(X, Y, coefs, intercepts)`` returns ``(coef_grads, intercept_grads)``."""
     for label, X, Y, model in _cases_backward():
@@ -248,8 +248,8 @@ def q4(check, backward):
 
 @QUESTIONS.question(
     "q5", points=1, title="largest slope of the sigmoid", answer_name="answer_q5",
-    hint="sigma'(z) = sigma(z) (1 - sigma(z)) = p (1 - p) with p in (0, 1); where is a "
-         "product p (1 - p) largest?")
+    hints=("sigma'(z) = sigma(z) (1 - sigma(z)) = p (1 - p) with p in (0, 1); where is a "
+         "product p (1 - p) largest?",))
 def q5(check, answer_q5):
     """``max_z sigma'(z)``, the bound on the factor of one sigmoid layer (1 % tolerance)."""
     grid = np.linspace(-10, 10, 20001)
@@ -270,8 +270,8 @@ Q6_CHOICES = {
 
 @QUESTIONS.question(
     "q6", points=1, title="what the forward pass caches", answer_name="answer_q6",
-    hint="look at the matrix equations: which arrays computed on the way forward appear in "
-         "dW[l] = A[l-1].T @ delta[l] and in sigma'(Z[l]) = A[l] (1 - A[l])?")
+    hints=("look at the matrix equations: which arrays computed on the way forward appear in "
+         "dW[l] = A[l-1].T @ delta[l] and in sigma'(Z[l]) = A[l] (1 - A[l])?",))
 def q6(check, answer_q6):
     """Multiple choice: what a sigmoid network keeps from the forward pass."""
     with check.case("multiple choice"):

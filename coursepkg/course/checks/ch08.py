@@ -86,9 +86,9 @@ def _value_from(check, function, x):
 
 @QUESTIONS.question(
     "q1", points=4, title="softplus for Value", answer_name="softplus",
-    hint="return Value(data, (x,), 'softplus', (local_derivative,)) with "
+    hints=("return Value(data, (x,), 'softplus', (local_derivative,)) with "
          "d/dx log(1 + e^x) = e^x / (1 + e^x), the sigmoid of x; for large x compute "
-         "log(1 + e^x) as x + log(1 + e^-x)")
+         "log(1 + e^x) as x + log(1 + e^-x)",))
 def q1(check, softplus):
     """``softplus(x)`` of a :class:`Value`: the value and the local derivative the chain
     rule uses, compared with finite differences of ``log(1 + exp(x))``."""
@@ -124,8 +124,8 @@ def _dual_from(check, function, x):
 
 @QUESTIONS.question(
     "q2", points=3, title="arctan of a Dual", answer_name="dual_arctan",
-    hint="arctan(a + b eps) = arctan(a) + arctan'(a) b eps with arctan'(a) = 1 / (1 + a^2); "
-         "the derivative part keeps the factor b, the derivative carried in by x")
+    hints=("arctan(a + b eps) = arctan(a) + arctan'(a) b eps with arctan'(a) = 1 / (1 + a^2); "
+         "the derivative part keeps the factor b, the derivative carried in by x",))
 def q2(check, dual_arctan):
     """``dual_arctan(x)`` carries ``arctan`` and its derivative through forward mode."""
     for a, b in ((0.5, 1.0), (-1.3, 2.5)):
@@ -166,9 +166,9 @@ def q3_graph(x=Q3_INPUTS["x"], y=Q3_INPUTS["y"]):
 
 @QUESTIONS.question(
     "q3", points=5, title="reverse-mode sweep by hand", answer_name="answer_q3",
-    hint="start from df/df = 1 and go backwards through c, b and a, multiplying by one "
+    hints=("start from df/df = 1 and go backwards through c, b and a, multiplying by one "
          "local derivative per edge; x and y each collect one term per use (x is used by a "
-         "and by c, y by a and by f)")
+         "and by c, y by a and by f)",))
 def q3(check, answer_q3):
     """The adjoints ``df/dv`` of every node of a small graph, 1 point each (1 % tolerance)."""
     nodes = q3_graph()
@@ -240,9 +240,9 @@ def _node_name(node):
 
 @QUESTIONS.question(
     "q4", points=5, title="backward visits each node once", answer_name="backward",
-    hint="first list the nodes in topological order (each node once, after its parents, "
+    hints=("first list the nodes in topological order (each node once, after its parents, "
          "e.g. coursepkg.autodiff.topological_order), then walk that list in reverse and "
-         "push each node's finished gradient to its parents with +=")
+         "push each node's finished gradient to its parents with +=",))
 def q4(check, backward):
     """``backward(out)`` fills ``grad`` of every node of a fresh graph, like
     ``Value.backward``, on graphs whose nodes are used several times."""
@@ -264,8 +264,8 @@ def _gradient_and_shape(rng, grad_shape, shape, dtype=np.float64):
 
 @QUESTIONS.question(
     "q5", points=6, title="un-broadcasting a gradient", answer_name="unbroadcast",
-    hint="sum over the leading axes that broadcasting added (grad.ndim - len(shape) of "
-         "them), then over every axis where shape has length 1, with keepdims=True")
+    hints=("sum over the leading axes that broadcasting added (grad.ndim - len(shape) of "
+         "them), then over every axis where shape has length 1, with keepdims=True",))
 def q5(check, unbroadcast):
     """``unbroadcast(grad, shape)`` against ``coursepkg.autodiff.unbroadcast``."""
     rng = np.random.default_rng(5)
@@ -312,9 +312,9 @@ def _reference_matmul_backward(A, B, G):
 
 @QUESTIONS.question(
     "q6", points=3, title="gradients of a matrix product", answer_name="matmul_backward",
-    hint="write out[i, j] = sum_k A[i, k] B[k, j], differentiate with respect to one entry "
+    hints=("write out[i, j] = sum_k A[i, k] B[k, j], differentiate with respect to one entry "
          "A[i, k] (and B[k, j]), then read each sum as a matrix product; dA has the shape "
-         "of A and dB the shape of B")
+         "of A and dB the shape of B",))
 def q6(check, matmul_backward):
     """``matmul_backward(A, B, G)`` returns ``(dA, dB)`` for ``out = A @ B``."""
     rng = np.random.default_rng(6)

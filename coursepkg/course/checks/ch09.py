@@ -94,8 +94,8 @@ def _initial_loss(n_classes):
 
 @QUESTIONS.question(
     "q1", points=2, title="Glorot uniform limit", answer_name="glorot_uniform_limit",
-    hint="Glorot's variance is 2 / (fan_in + fan_out), and U[-r, r] has variance r**2 / 3: "
-         "solve for r")
+    hints=("Glorot's variance is 2 / (fan_in + fan_out), and U[-r, r] has variance r**2 / 3: "
+         "solve for r",))
 def q1(check, glorot_uniform_limit):
     """``glorot_uniform_limit(fan_in, fan_out)`` is the package's limit (1 %)."""
     for fan_in, fan_out in [(784, 128), (3, 2), (1, 1), (256, 10)]:
@@ -106,9 +106,9 @@ def q1(check, glorot_uniform_limit):
 
 @QUESTIONS.question(
     "q2", points=2, title="two Adam steps by hand", answer_name="answer_q2",
-    hint="m and v start at 0; at step t divide m by (1 - beta_1**t) and v by "
+    hints=("m and v start at 0; at step t divide m by (1 - beta_1**t) and v by "
          "(1 - beta_2**t) before the step -learning_rate * m_hat / sqrt(v_hat); the first "
-         "step has length learning_rate whatever the gradient")
+         "step has length learning_rate whatever the gradient",))
 def q2(check, answer_q2):
     """The parameter of ``Q2`` after two Adam steps (1 %)."""
     with check.case("theta after two steps", weight=2):
@@ -137,8 +137,8 @@ def _dropout_case(check, inverted_dropout, a, rate, seed):
 
 @QUESTIONS.question(
     "q3", points=3, title="inverted dropout", answer_name="inverted_dropout",
-    hint="drop each entry with probability rate using uniform numbers from rng, and divide "
-         "the kept entries by (1 - rate), so that the expected output is a")
+    hints=("drop each entry with probability rate using uniform numbers from rng, and divide "
+         "the kept entries by (1 - rate), so that the expected output is a",))
 def q3(check, inverted_dropout):
     """``inverted_dropout(a, rate, rng)``: 0 or ``a / (1 - rate)``, dropping a fraction
     ``rate``, expectation ``a``, seeded by ``rng``."""
@@ -169,8 +169,8 @@ def q3(check, inverted_dropout):
 
 @QUESTIONS.question(
     "q4", points=1, title="initial loss of a 26-class network", answer_name="answer_q4",
-    hint="an untrained network gives every class about the same probability; the "
-         "cross-entropy of one sample is minus the natural log of its class's probability")
+    hints=("an untrained network gives every class about the same probability; the "
+         "cross-entropy of one sample is minus the natural log of its class's probability",))
 def q4(check, answer_q4):
     """The cross-entropy of a uniform softmax over ``Q4_CLASSES`` classes (1 %)."""
     with check.case(f"{Q4_CLASSES} classes"):
@@ -190,8 +190,8 @@ class ScaledGradient:
 
 @QUESTIONS.question(
     "q5", points=3, title="momentum SGD", answer_name="momentum_sgd",
-    hint="start with a velocity of zeros; at each step v = momentum * v - learning_rate * "
-         "gradient(theta), then theta = theta + v; do not change the caller's array")
+    hints=("start with a velocity of zeros; at each step v = momentum * v - learning_rate * "
+         "gradient(theta), then theta = theta + v; do not change the caller's array",))
 def q5(check, momentum_sgd):
     """``momentum_sgd(theta, gradient, learning_rate, momentum, n_steps)`` agrees with
     :class:`coursepkg.nn.optimizers.SGD` with momentum."""
@@ -211,9 +211,9 @@ def q5(check, momentum_sgd):
 
 @QUESTIONS.question(
     "q6", points=3, title="symptoms and remedies", answer_name="answer_q6",
-    hint="a loss that explodes means steps that are too large; a loss that does not move "
+    hints=("a loss that explodes means steps that are too large; a loss that does not move "
          "with a tiny learning rate means steps that are too small; a gap between training "
-         "and test accuracy is overfitting")
+         "and test accuracy is overfitting",))
 def q6(check, answer_q6):
     """Multiple choice: one remedy (a letter of ``Q6_CHOICES``) per symptom, as a tuple."""
     for number, expected in enumerate(_Q6_ANSWERS):

@@ -89,8 +89,8 @@ def _lowest_recall_choice():
 
 @QUESTIONS.question(
     "q1", points=1, title="parameters of a 784-256-128-10 network", answer_name="answer_q1",
-    hint="a dense layer from d_in to d_out units has a (d_in, d_out) weight matrix and d_out "
-         "biases; add the three layers")
+    hints=("a dense layer from d_in to d_out units has a (d_in, d_out) weight matrix and d_out "
+         "biases; add the three layers",))
 def q1(check, answer_q1):
     """Number of weights and biases of the network ``Q1_LAYERS`` (exact)."""
     with check.case(f"layers {Q1_LAYERS}"):
@@ -103,9 +103,9 @@ def _raw_pixels(rng, n_samples, n_pixels):
 
 @QUESTIONS.question(
     "q2", points=3, title="scaling raw pixels", answer_name="scale_pixels",
-    hint="divide by 255 so that 0 stays 0 and 255 becomes 1, then convert with "
+    hints=("divide by 255 so that 0 stays 0 and 255 becomes 1, then convert with "
          ".astype(np.float32); do not subtract the minimum or divide by the maximum of the "
-         "batch")
+         "batch",))
 def q2(check, scale_pixels_answer):
     """``scale_pixels(X)`` maps uint8 pixels 0..255 to float32 in [0, 1], shape kept."""
     rng = np.random.default_rng(2)
@@ -122,8 +122,8 @@ def q2(check, scale_pixels_answer):
 
 @QUESTIONS.question(
     "q3", points=2, title="expected initial loss", answer_name="answer_q3",
-    hint="a network whose outputs are all equal gives every class the probability 1/10; "
-         "the cross-entropy of one sample is minus the log of the probability of its class")
+    hints=("a network whose outputs are all equal gives every class the probability 1/10; "
+         "the cross-entropy of one sample is minus the log of the probability of its class",))
 def q3(check, answer_q3):
     """The cross-entropy of a network whose softmax is uniform over ``Q3_CLASSES`` (1 %)."""
     with check.case(f"{Q3_CLASSES} classes", weight=2):
@@ -139,8 +139,8 @@ def _labels(rng, n_samples, n_classes, error_rate):
 
 @QUESTIONS.question(
     "q4", points=3, title="accuracy", answer_name="accuracy",
-    hint="compare the two label arrays element-wise (y_true == y_pred gives booleans) and "
-         "take the mean: the fraction of right predictions, between 0 and 1")
+    hints=("compare the two label arrays element-wise (y_true == y_pred gives booleans) and "
+         "take the mean: the fraction of right predictions, between 0 and 1",))
 def q4(check, accuracy):
     """``accuracy(y_true, y_pred)`` is the fraction of equal labels."""
     rng = np.random.default_rng(4)
@@ -155,9 +155,9 @@ def q4(check, accuracy):
 
 @QUESTIONS.question(
     "q5", points=3, title="confusion matrix", answer_name="confusion_matrix",
-    hint="start from zeros of shape (n_classes, n_classes); row = true label, column = "
+    hints=("start from zeros of shape (n_classes, n_classes); row = true label, column = "
          "predicted label; np.add.at counts a repeated (true, predicted) pair every time, "
-         "fancy-index assignment with += only once")
+         "fancy-index assignment with += only once",))
 def q5(check, confusion_matrix):
     """``confusion_matrix(y_true, y_pred, n_classes)`` counts (true, predicted) pairs."""
     rng = np.random.default_rng(5)
@@ -174,9 +174,9 @@ def q5(check, confusion_matrix):
 
 @QUESTIONS.question(
     "q6", points=3, title="macro F1 from a confusion matrix", answer_name="macro_f1",
-    hint="for class k: TP = C[k, k], FP = column sum - TP, FN = row sum - TP; "
+    hints=("for class k: TP = C[k, k], FP = column sum - TP, FN = row sum - TP; "
          "F1_k = 2 TP / (2 TP + FP + FN), taken as 0 when that denominator is 0; macro-F1 is "
-         "the plain mean over the classes")
+         "the plain mean over the classes",))
 def q6(check, macro_f1):
     """``macro_f1(C)`` equals sklearn's macro-averaged F1 on the labels ``C`` counts."""
     rng = np.random.default_rng(6)
@@ -193,9 +193,9 @@ def q6(check, macro_f1):
 
 @QUESTIONS.question(
     "q7", points=1, title="reading a confusion matrix", answer_name="answer_q7",
-    hint="rows are the true digits: the recall of a digit is its diagonal entry divided by "
+    hints=("rows are the true digits: the recall of a digit is its diagonal entry divided by "
          "its ROW sum; do not confuse it with the largest off-diagonal entry or the column "
-         "(precision)")
+         "(precision)",))
 def q7(check, answer_q7):
     """Multiple choice: which true digit has the lowest recall."""
     recall = np.diag(Q7_MATRIX) / Q7_MATRIX.sum(axis=1)

@@ -152,8 +152,8 @@ def _reference_gradients(network, X, Y, alpha):
 
 @QUESTIONS.question(
     "q1", points=4, title="a scaling + MLP pipeline", answer_name="model",
-    hint="make_pipeline(StandardScaler(), MLPClassifier(...)); the network sees standardised "
-         "features, and with max_iter large enough (or solver='lbfgs') it converges")
+    hints=("make_pipeline(StandardScaler(), MLPClassifier(...)); the network sees standardised "
+         "features, and with max_iter large enough (or solver='lbfgs') it converges",))
 def q1(check, model):
     """``model`` is a Pipeline: a scaler, then an MLPClassifier, accurate on held-out data."""
     missing = missing_answer(model, "model")
@@ -195,8 +195,8 @@ def _layer_sizes(estimator):
 
 @QUESTIONS.question(
     "q2", points=3, title="parameters of a fitted MLP", answer_name="count_parameters",
-    hint="every layer has a weight matrix coefs_[i] and a bias vector intercepts_[i]: add "
-         "their sizes (.size); a two-class classifier has ONE output unit")
+    hints=("every layer has a weight matrix coefs_[i] and a bias vector intercepts_[i]: add "
+         "their sizes (.size); a two-class classifier has ONE output unit",))
 def q2(check, count_parameters_answer):
     """``count_parameters(model)`` counts the weights and biases of a fitted sklearn MLP."""
     for label, (network, _) in fitted_networks().items():
@@ -207,9 +207,9 @@ def q2(check, count_parameters_answer):
 
 @QUESTIONS.question(
     "q3", points=4, title="predict_proba from coefs_ and intercepts_", answer_name="predict_proba",
-    hint="a = X, then a = f(a @ W + b) for every hidden layer; the output layer uses softmax "
+    hints=("a = X, then a = f(a @ W + b) for every hidden layer; the output layer uses softmax "
          "(subtract the row maximum before exp) or, for two classes, one logistic unit p, "
-         "returned as the two columns [1 - p, p]")
+         "returned as the two columns [1 - p, p]",))
 def q3(check, predict_proba):
     """``predict_proba(coefs, intercepts, X, activation)`` equals sklearn's."""
     networks = {label: pair for label, pair in fitted_networks().items()
@@ -227,9 +227,9 @@ def q3(check, predict_proba):
 @QUESTIONS.question(
     "q4", points=4, title="gradient of the objective for the last layer",
     answer_name="output_gradients",
-    hint="with softmax and cross-entropy dJ/dz = (P - Y) / n for the output pre-activation z; "
+    hints=("with softmax and cross-entropy dJ/dz = (P - Y) / n for the output pre-activation z; "
          "then dJ/dW = A.T @ (P - Y) / n + (alpha / n) * W with A the last hidden layer's "
-         "output, and dJ/db = the column sums of (P - Y) / n (no penalty on b)")
+         "output, and dJ/db = the column sums of (P - Y) / n (no penalty on b)",))
 def q4(check, output_gradients):
     """``output_gradients(coefs, intercepts, X, Y, alpha, activation)`` = (dJ/dW, dJ/db)."""
     networks = fitted_networks()
@@ -253,9 +253,9 @@ def q4(check, output_gradients):
 
 @QUESTIONS.question(
     "q5", points=2, title="alpha by the one-standard-error rule", answer_name="answer_q5",
-    hint="find the best mean_test_score and its std_test_score; among the alphas whose mean "
+    hints=("find the best mean_test_score and its std_test_score; among the alphas whose mean "
          "test score is at least best - std, take the LARGEST alpha (the strongest penalty); "
-         "the training scores play no part")
+         "the training scores play no part",))
 def q5(check, answer_q5):
     """The alpha chosen from ``Q5_RESULTS`` by the one-standard-error rule (1 %)."""
     with check.case("the grid search of Q5_RESULTS", weight=2):
@@ -264,8 +264,8 @@ def q5(check, answer_q5):
 
 @QUESTIONS.question(
     "q6", points=1, title="the solvers", answer_name="answer_q6",
-    hint="L-BFGS is a full-batch quasi-Newton method: it has no step size and no mini-batches; "
-         "look at the default of solver in MLPClassifier's signature")
+    hints=("L-BFGS is a full-batch quasi-Newton method: it has no step size and no mini-batches; "
+         "look at the default of solver in MLPClassifier's signature",))
 def q6(check, answer_q6):
     """Multiple choice: the true statement about scikit-learn's MLP solvers."""
     default = MLPClassifier().solver

@@ -95,9 +95,9 @@ def _dense_layers(check, model):
 
 @QUESTIONS.question(
     "q1", points=3, title="a Sequential model", answer_name="model_q1",
-    hint="keras.Sequential([keras.Input(shape=(n_inputs,)), keras.layers.Dense(units, "
+    hints=("keras.Sequential([keras.Input(shape=(n_inputs,)), keras.layers.Dense(units, "
          "activation=...), ...]): one Dense layer per entry of Q1_LAYERS, with the activation "
-         "given inside Dense")
+         "given inside Dense",))
 def q1(check, model_q1):
     """``model_q1`` has the Dense widths, activations and parameter count of ``Q1_LAYERS``."""
     widths = [units for units, _ in Q1_LAYERS]
@@ -124,8 +124,8 @@ def q1(check, model_q1):
 
 @QUESTIONS.question(
     "q2", points=2, title="binary cross-entropy by hand", answer_name="answer_q2",
-    hint="for each sample, minus the natural log of the probability given to its TRUE label "
-         "(p if y = 1, 1 - p if y = 0); then the mean over the samples, not the sum")
+    hints=("for each sample, minus the natural log of the probability given to its TRUE label "
+         "(p if y = 1, 1 - p if y = 0); then the mean over the samples, not the sum",))
 def q2(check, answer_q2):
     """The binary cross-entropy of ``Q2_P`` against ``Q2_Y`` (0.1 %)."""
     with check.case(f"{len(Q2_Y)} predictions", weight=2):
@@ -134,8 +134,8 @@ def q2(check, answer_q2):
 
 @QUESTIONS.question(
     "q3", points=4, title="gradient of the sigmoid cross-entropy", answer_name="bce_logit_gradient",
-    hint="with p = sigmoid(z), dL/dp = (p - y) / (p (1 - p) n) and dp/dz = p (1 - p): the "
-         "product simplifies; n is the number of entries averaged (z.size)")
+    hints=("with p = sigmoid(z), dL/dp = (p - y) / (p (1 - p) n) and dp/dz = p (1 - p): the "
+         "product simplifies; n is the number of entries averaged (z.size)",))
 def q3(check, bce_logit_gradient):
     """``bce_logit_gradient(y, z)`` equals the finite-difference gradient of the loss."""
     rng = np.random.default_rng(3)
@@ -156,9 +156,9 @@ def q3(check, bce_logit_gradient):
 
 @QUESTIONS.question(
     "q4", points=3, title="a gradient with tf.GradientTape", answer_name="tape_gradient",
-    hint="make W a tf.Variable, compute the mean cross-entropy of the logits X @ W inside "
+    hints=("make W a tf.Variable, compute the mean cross-entropy of the logits X @ W inside "
          "the tape's with-block (a Keras sparse loss with from_logits=True, or tf.nn), ask the "
-         "tape for the gradient with respect to W and convert it with .numpy()")
+         "tape for the gradient with respect to W and convert it with .numpy()",))
 def q4(check, tape_gradient):
     """``tape_gradient(X, y, W)`` equals our reverse-mode gradient of the softmax loss."""
     rng = np.random.default_rng(4)
@@ -176,8 +176,8 @@ def q4(check, tape_gradient):
 
 @QUESTIONS.question(
     "q5", points=1, title="the loss for integer labels", answer_name="answer_q5",
-    hint="labels such as 3 or 7, one integer per sample, are not one-hot rows; one of the "
-         "cross-entropies one-hot encodes them for you")
+    hints=("labels such as 3 or 7, one integer per sample, are not one-hot rows; one of the "
+         "cross-entropies one-hot encodes them for you",))
 def q5(check, answer_q5):
     """Multiple choice: the Keras loss for integer labels and a softmax output."""
     with check.case("multiple choice"):
@@ -200,9 +200,9 @@ def _fitted_mlp(hidden, activation, n_classes, seed):
 
 @QUESTIONS.question(
     "q6", points=3, title="copying a coursepkg MLP into Keras", answer_name="to_keras",
-    hint="one Dense layer per entry of mlp.coefs_, with units coefs_[l].shape[1], the hidden "
+    hints=("one Dense layer per entry of mlp.coefs_, with units coefs_[l].shape[1], the hidden "
          "activation mlp.activation, and sigmoid (one output) or softmax on the last layer; "
-         "then model.set_weights([W0, b0, W1, b1, ...])")
+         "then model.set_weights([W0, b0, W1, b1, ...])",))
 def q6(check, to_keras):
     """``to_keras(mlp)`` returns a Keras model whose outputs equal the MLP's."""
     cases = [("5-8-3, relu", ((8,), "relu", 3, 60)),

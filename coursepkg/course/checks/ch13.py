@@ -126,9 +126,9 @@ def _random_network(rng, sizes, n_samples):
 
 @QUESTIONS.question(
     "q1", points=3, title="copying scikit-learn weights", answer_name="to_coursepkg",
-    hint="build MLPClassifier(sk.hidden_layer_sizes, activation=sk.activation, "
+    hints=("build MLPClassifier(sk.hidden_layer_sizes, activation=sk.activation, "
          "dtype=np.float64, epochs=1), fit it on (X, y) so that it knows the classes, then "
-         "replace its coefs_ and intercepts_ by copies of sk's")
+         "replace its coefs_ and intercepts_ by copies of sk's",))
 def q1(check, to_coursepkg):
     """``to_coursepkg(sk, X, y)`` gives the same ``predict_proba`` as ``sk`` (1e-6)."""
     cases = [("3 classes, ReLU, hidden (6,)", (3, (6,), "relu", 0)),
@@ -144,9 +144,9 @@ def q1(check, to_coursepkg):
 
 @QUESTIONS.question(
     "q2", points=2, title="one SGD step by hand", answer_name="answer_q2",
-    hint="forward: z1 = X W1 + b1, a1 = relu(z1), p = softmax(a1 W2 + b2); backward: "
+    hints=("forward: z1 = X W1 + b1, a1 = relu(z1), p = softmax(a1 W2 + b2); backward: "
          "d2 = p - onehot(y), d1 = (d2 W2^T) * (z1 > 0), dJ/dW1 = X^T d1; the new weight is "
-         "W1[0, 0] - learning_rate * dJ/dW1[0, 0]")
+         "W1[0, 0] - learning_rate * dJ/dW1[0, 0]",))
 def q2(check, answer_q2):
     """The new ``W1[0, 0]`` after one SGD step on the network ``Q2_NETWORK`` (1 %)."""
     net = Q2_NETWORK
@@ -158,9 +158,9 @@ def q2(check, answer_q2):
 
 @QUESTIONS.question(
     "q3", points=3, title="one SGD step of a ReLU-softmax network", answer_name="sgd_step",
-    hint="keep every z of the forward pass; start from delta = (P - onehot(y)) / n_samples; "
+    hints=("keep every z of the forward pass; start from delta = (P - onehot(y)) / n_samples; "
          "for each layer from the last: dW = a_prev.T @ delta, db = delta.sum(axis=0), then "
-         "delta = (delta @ W.T) * (z_prev > 0) with the OLD W; return new lists, W - eta * dW")
+         "delta = (delta @ W.T) * (z_prev > 0) with the OLD W; return new lists, W - eta * dW",))
 def q3(check, sgd_step):
     """``sgd_step(X, y, coefs, intercepts, learning_rate)`` equals coursepkg's step."""
     rng = np.random.default_rng(13)
@@ -180,8 +180,8 @@ def q3(check, sgd_step):
 
 @QUESTIONS.question(
     "q4", points=2, title="mean and standard deviation over seeds", answer_name="answer_q4",
-    hint="answer a pair (mean, std); the sample standard deviation divides the squared "
-         "deviations by n - 1 (np.std(..., ddof=1)), not by n")
+    hints=("answer a pair (mean, std); the sample standard deviation divides the squared "
+         "deviations by n - 1 (np.std(..., ddof=1)), not by n",))
 def q4(check, answer_q4):
     """``answer_q4 = (mean, std)`` of ``Q4_ACCURACIES``, std with ``ddof=1`` (1 %)."""
     expected = mean_std(Q4_ACCURACIES)
@@ -194,8 +194,8 @@ def q4(check, answer_q4):
 
 @QUESTIONS.question(
     "q5", points=1, title="parameters of the 64-128-10 network", answer_name="answer_q5",
-    hint="each dense layer from n_in to n_out units has n_in * n_out weights and n_out "
-         "biases; add the two layers")
+    hints=("each dense layer from n_in to n_out units has n_in * n_out weights and n_out "
+         "biases; add the two layers",))
 def q5(check, answer_q5):
     """Number of weights and biases of the network ``Q5_LAYERS`` (exact)."""
     with check.case(f"layers {Q5_LAYERS}"):
@@ -204,8 +204,8 @@ def q5(check, answer_q5):
 
 @QUESTIONS.question(
     "q6", points=1, title="choosing a library", answer_name="answer_q6",
-    hint="a dense network on a small table, tuned inside a Pipeline with GridSearchCV, and "
-         "no TensorFlow in the service: which library has that API and no heavy dependency?")
+    hints=("a dense network on a small table, tuned inside a Pipeline with GridSearchCV, and "
+         "no TensorFlow in the service: which library has that API and no heavy dependency?",))
 def q6(check, answer_q6):
     """Multiple choice: the library for a dense network in a scikit-learn pipeline."""
     with check.case("multiple choice"):
