@@ -370,7 +370,7 @@ class Check:
                            lambda g, c: np.isclose(g, float(c), rtol=rtol, atol=0))
             # The expected value is not shown: it is the answer.
             direction = "too large" if got > expected else "too small"
-            raise StudentError(f"{got:.6g} is {direction} (tolerance {rtol:.0%})")
+            raise StudentError(f"{got:.6g} is {direction} (tolerance {rtol * 100:g}%)")
 
     def same_choice(self, got: Any, expected: str, choices: str,
                     mistakes: dict[str, str] | None = None) -> None:
