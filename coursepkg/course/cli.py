@@ -1,11 +1,14 @@
 """The ``coursepkg`` command, the instructor's entry to the course tools.
 
 ``coursepkg grade SUBMISSIONS... [--out FILE] [--format csv|json|gradescope|prairielearn]
-[--timeout 60] [--jobs N] [--hidden DIR] [--memory-limit MiB] [--resume] [--roster CSV]
-[--feedback DIR] [--report HTML]`` scores submitted exercise notebooks (see
-:mod:`coursepkg.course.grading`; ``coursepkg grade --help`` explains each option);
+[--timeout 60] [--jobs N | --scheduler ADDRESS] [--hidden DIR] [--memory-limit MiB]
+[--resume] [--roster CSV] [--feedback DIR] [--report HTML]`` scores submitted exercise
+notebooks (see :mod:`coursepkg.course.grading`; ``coursepkg grade --help`` explains each
+option);
 ``coursepkg exercises build [--check]`` generates the exercise notebooks from their masters
-(see :mod:`coursepkg.course.exercises`).
+(see :mod:`coursepkg.course.exercises`);
+``coursepkg gradescope-bundle CHAPTER --out ZIP [--hidden DIR] [--package-spec SPEC]``
+writes a Gradescope autograder bundle (see :mod:`coursepkg.course.gradescope`).
 """
 
 from __future__ import annotations
@@ -17,12 +20,14 @@ from coursepkg.course.extra import CourseExtraMissing
 COMMANDS = {
     "grade": "score submitted exercise notebooks",
     "exercises": "generate exercises/*.ipynb from solutions/*.ipynb",
+    "gradescope-bundle": "write a Gradescope autograder bundle for a chapter",
 }
 
 
 def _usage() -> str:
     lines = ["usage: coursepkg COMMAND [ARGS...]", "", "commands:"]
-    lines += [f"  {name:10s} {text}" for name, text in COMMANDS.items()]
+    width = max(map(len, COMMANDS))
+    lines += [f"  {name:{width}s} {text}" for name, text in COMMANDS.items()]
     lines.append("\nRun  coursepkg COMMAND --help  for a command's options.")
     return "\n".join(lines)
 
@@ -37,6 +42,8 @@ def main(argv=None) -> int:
         try:
             if command == "grade":
                 from coursepkg.course.grading import main as command_main
+            elif command == "gradescope-bundle":
+                from coursepkg.course.gradescope import main as command_main
             else:
                 from coursepkg.course.exercises import main as command_main
         except CourseExtraMissing as error:

@@ -63,7 +63,7 @@ from coursepkg.course.checks import chapter_module, load_hidden_cases
 
 __all__ = ["Row", "NOT_GRADABLE", "find_notebooks", "detect_chapter", "hidden_cases",
            "grade_notebook", "grade", "summary", "write_rows", "read_rows", "write_atomically",
-           "Journal", "main"]
+           "Journal", "CLUSTER_INSTALL_COMMAND", "ClusterExtraMissing", "main"]
 
 FIELDS = ("notebook", "question", "points", "max_points", "message", "status")
 NOT_GRADABLE = "not gradable"
@@ -367,9 +367,49 @@ def _grade_in_workers(notebooks: list[Path], options: dict, jobs: int, done) -> 
             raise
 
 
+#: The install command named when ``--scheduler`` is used without Dask distributed.
+CLUSTER_INSTALL_COMMAND = 'pip install "coursepkg[cluster]"'
+
+
+class ClusterExtraMissing(ImportError):
+    """``--scheduler`` was used without the ``cluster`` extra (Dask distributed)."""
+
+
+def _distributed():
+    """The ``distributed`` module, imported only when a scheduler is used."""
+    try:
+        import distributed
+    except ImportError as error:
+        raise ClusterExtraMissing(
+            f"grading on a Dask cluster (--scheduler) needs the cluster extra, and "
+            f"{error.name or 'distributed'} is not installed. Install it with:\n"
+            f"    {CLUSTER_INSTALL_COMMAND}", name=error.name) from error
+    return distributed
+
+
+def _grade_on_cluster(notebooks: list[Path], options: dict, scheduler, done) -> None:
+    """``grade_notebook(path, **options)`` of each notebook on the Dask cluster whose
+    scheduler is ``scheduler`` (an address such as ``tcp://host:8786``, or a
+    ``distributed`` cluster object), calling ``done(index, result)`` as each finishes.
+
+    Each notebook is one task (``pure=False``: graded again on every run, never taken from
+    a cache); the workers read the notebooks and the hidden-case folder by the paths given,
+    so they need the same files at the same paths (a shared file system)."""
+    distributed = _distributed()
+    with distributed.Client(scheduler) as client:
+        futures = {client.submit(grade_notebook, path, **options, pure=False): index
+                   for index, path in enumerate(notebooks)}
+        try:
+            for future in distributed.as_completed(futures):
+                done(futures[future], future.result())
+        except BaseException:
+            client.cancel(list(futures), force=True)
+            raise
+
+
 def grade(paths, *, timeout: int = 60, progress: bool | None = None, jobs: int = 1,
-          hidden=None, memory_limit: int | None = None, skip=(), on_notebook=None
-          ) -> tuple[list[Row], list[str]]:
+          hidden=None, memory_limit: int | None = None, skip=(), on_notebook=None,
+          scheduler=None) -> tuple[list[Row], list[str]]:
     """Grade every notebook found in ``paths``; returns (rows, grader errors).
 
     ``hidden`` is a folder of the instructor's hidden-case modules
@@ -385,9 +425,18 @@ def grade(paths, *, timeout: int = 60, progress: bool | None = None, jobs: int =
     ``skip`` holds notebooks already graded (as :func:`find_notebooks` names them), left
     out; ``on_notebook(rows, errors)`` is called as soon as each notebook is graded, so a
     caller can save its rows at once and an interruption loses only the notebooks under way.
+
+    ``scheduler``, the address of a Dask distributed scheduler (``tcp://host:8786``) or a
+    cluster object, sends each notebook to that cluster's workers instead (the ``cluster``
+    extra); the rows are the same, in the same order. It excludes ``jobs`` above 1.
     """
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ValueError(f"jobs must be an integer of at least 1, not {jobs!r}")
+    if scheduler is not None and jobs != 1:
+        raise ValueError("use either a scheduler or jobs, not both: the cluster's workers "
+                         "set how many notebooks are graded at a time")
+    if scheduler is not None:
+        _distributed()  # a missing extra fails now, before anything is graded
     if hidden is not None:
         hidden = str(Path(hidden).resolve())
         hidden_cases(hidden)  # a bad folder or case fails now, not in every notebook
@@ -402,7 +451,10 @@ def grade(paths, *, timeout: int = 60, progress: bool | None = None, jobs: int =
             if on_notebook is not None:
                 on_notebook(*result)
             bar.update()
-        if jobs == 1 or len(notebooks) < 2:
+        if scheduler is not None:
+            if notebooks:
+                _grade_on_cluster(notebooks, options, scheduler, done)
+        elif jobs == 1 or len(notebooks) < 2:
             for index, path in enumerate(notebooks):
                 done(index, grade_notebook(path, **options))
         else:
@@ -546,10 +598,15 @@ def _parser() -> argparse.ArgumentParser:
                              "a folder --out with one results.json per submission")
     parser.add_argument("--timeout", type=int, default=60,
                         help="seconds a cell (or one question's check) may run (default 60)")
-    parser.add_argument("--jobs", type=_positive_integer, default=1, metavar="N",
+    parser.add_argument("--jobs", type=_positive_integer, metavar="N",
                         help="grade N notebooks at a time, in N worker processes, each "
                              "notebook in a fresh kernel (default 1; at most one per core "
                              "helps)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="grade on a Dask distributed cluster: the address of its "
+                             "scheduler (tcp://host:8786); each notebook is one task, "
+                             "and the workers must see the same files at the same paths "
+                             "(needs pip install \"coursepkg[cluster]\"; not with --jobs)")
     parser.add_argument("--hidden", type=Path, metavar="DIR",
                         help="folder of hidden-case modules: cases added to the questions "
                              "when grading, which students never see")
@@ -607,6 +664,15 @@ def main(argv=None) -> int:
 
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.scheduler is not None and args.jobs is not None:
+        parser.error("--scheduler and --jobs cannot be used together: the cluster's "
+                     "workers set how many notebooks are graded at a time")
+    if args.scheduler is not None:
+        try:
+            _distributed()
+        except ClusterExtraMissing as error:
+            print(f"coursepkg grade: {error}", file=sys.stderr)
+            return 3
     if args.resume and args.out == "-":
         parser.error("--resume needs --out FILE: it goes on from what FILE holds")
     results_folder = args.format in exports.FORMATS
@@ -626,9 +692,10 @@ def main(argv=None) -> int:
     graded_before = {row.notebook for row in previous}
     interrupted = False
     try:
-        new_rows, errors = grade(args.submissions, timeout=args.timeout, jobs=args.jobs,
+        new_rows, errors = grade(args.submissions, timeout=args.timeout,
+                                 jobs=args.jobs or 1,
                                  hidden=args.hidden, memory_limit=args.memory_limit,
-                                 skip=graded_before,
+                                 skip=graded_before, scheduler=args.scheduler,
                                  on_notebook=journal.add if journal else None)
     except (FileNotFoundError, ValueError) as error:
         parser.error(str(error))
