@@ -19,7 +19,7 @@ def test_shape_dtype_and_seeding(name):
 
 
 @pytest.mark.parametrize("name, limit", [
-    ("uniform", 0.01), ("lecun_uniform", 1 / np.sqrt(400)),
+    ("uniform", 0.01), ("lecun_uniform", np.sqrt(3 / 400)),
     ("glorot_uniform", np.sqrt(6 / (400 + 300)))])
 def test_uniform_limits(name, limit):
     W = init.get(name)(400, 300, np.random.default_rng(0))
@@ -49,3 +49,11 @@ def test_bad_arguments():
         init.he_normal(3, 3, None)
     with pytest.raises(ValueError, match="unknown initializer 'xavier'.*glorot_uniform"):
         init.get("xavier")
+
+
+def test_lecun_uniform_has_lecuns_variance():
+    # LeCun (1998): variance 1 / fan_in, the variance of lecun_normal too.
+    W = init.lecun_uniform(500, 400, np.random.default_rng(0))
+    assert W.var() == pytest.approx(1 / 500, rel=0.02)
+    assert init.lecun_normal(500, 400, np.random.default_rng(0)).var() == pytest.approx(
+        1 / 500, rel=0.02)

@@ -59,9 +59,12 @@ def normal(fan_in, fan_out, rng, std=1.0, dtype=np.float64):
 
 
 def lecun_uniform(fan_in, fan_out, rng, dtype=np.float64):
-    """Uniform on ``[-1/sqrt(fan_in), 1/sqrt(fan_in)]`` (LeCun et al., 1998)."""
+    """Uniform on ``±sqrt(3 / fan_in)``, variance ``1 / fan_in`` (LeCun et al., 1998).
+
+    The same variance as :func:`lecun_normal` and as Keras's ``LecunUniform``.
+    """
     _check_fans(fan_in, fan_out)
-    limit = 1 / np.sqrt(fan_in)
+    limit = np.sqrt(3 / fan_in)
     return _rng(rng).uniform(-limit, limit, size=(fan_in, fan_out)).astype(dtype)
 
 
