@@ -29,12 +29,12 @@ def test_grid_records_accuracies_and_divergence(digits):
     result = accuracy_grid(model, {"learning_rate": [1e-2, 1e30], "alpha": [0.0, 1e-3]},
                            *digits)
     assert result.names == ("learning_rate", "alpha")
-    assert result.train.shape == result.test.shape == result.diverged.shape == (2, 2)
+    assert result.train.shape == result.validation.shape == result.diverged.shape == (2, 2)
     assert not result.diverged[0].any() and result.diverged[1].all()
-    assert np.isnan(result.test[1]).all() and np.isfinite(result.test[0]).all()
+    assert np.isnan(result.validation[1]).all() and np.isfinite(result.validation[0]).all()
     expected = MLPClassifier((8,), optimizer="sgd", epochs=3, batch_size=32, random_state=0,
                              learning_rate=1e-2, alpha=1e-3).fit(*digits[:2])
-    assert result.test[0, 1] == expected.score(*digits[2:])
+    assert result.validation[0, 1] == expected.score(*digits[2:])
     assert model.learning_rate == 0.001, "the estimator given is not modified"
     fig = plot_accuracy_grid(result)
     texts = [t.get_text() for t in fig.axes[0].texts]
@@ -55,7 +55,7 @@ def test_architectures_count_parameters_exactly(digits):
     assert [r.hidden_layer_sizes for r in rows] == [(3, 3), (5,)]
     assert rows[0].n_parameters == (64 * 3 + 3) + (3 * 3 + 3) + (3 * 10 + 10)
     assert rows[1].n_parameters == 65 * 5 + 6 * 10
-    assert all(0 <= r.test_accuracy <= 1 and r.seconds > 0 for r in rows)
+    assert all(0 <= r.validation_accuracy <= 1 and r.seconds > 0 for r in rows)
 
 
 def test_plot_digits_reshapes_rows_and_checks_titles():

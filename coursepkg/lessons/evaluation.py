@@ -34,9 +34,9 @@ class GridResult(NamedTuple):
     #: ndarray of shape (n_rows, n_columns): Accuracy on the training set; NaN where
     #: training diverged.
     train: np.ndarray
-    #: ndarray of shape (n_rows, n_columns): Accuracy on the test set; NaN where
-    #: training diverged.
-    test: np.ndarray
+    #: ndarray of shape (n_rows, n_columns): Accuracy on the held-out (validation) set;
+    #: NaN where training diverged.
+    validation: np.ndarray
     #: ndarray of bool, shape (n_rows, n_columns): Where training diverged.
     diverged: np.ndarray
 
@@ -49,8 +49,12 @@ def _as_values(name, values):
     return values
 
 
-def accuracy_grid(estimator, grid, X_train, y_train, X_test, y_test):
+def accuracy_grid(estimator, grid, X_train, y_train, X_val, y_val):
     """Train a copy of ``estimator`` for every pair of values of two hyper-parameters.
+
+    Each cell is judged on held-out data, ``X_val`` and ``y_val``: a validation set
+    when the grid chooses the hyper-parameters, never the test set that reports the
+    final score.
 
     Parameters
     ----------
@@ -61,13 +65,14 @@ def accuracy_grid(estimator, grid, X_train, y_train, X_test, y_test):
         Exactly two entries ``{name: values}``; the first varies along the rows.
     X_train : array of shape (n_train, n_features)
     y_train : array of shape (n_train,)
-    X_test : array of shape (n_test, n_features)
-    y_test : array of shape (n_test,)
+    X_val : array of shape (n_val, n_features)
+    y_val : array of shape (n_val,)
 
     Returns
     -------
     GridResult
-        Train and test accuracy of every cell, NaN where the training loss diverged.
+        Train and validation accuracy of every cell, NaN where the training loss
+        diverged.
     """
     if not isinstance(grid, dict) or len(grid) != 2:
         raise ValueError("grid must be a dict of exactly two hyper-parameters, "
@@ -80,7 +85,7 @@ def accuracy_grid(estimator, grid, X_train, y_train, X_test, y_test):
         raise ValueError(f"{type(estimator).__name__} has no hyper-parameter "
                          f"{unknown[0]!r}")
     shape = (values[0].size, values[1].size)
-    train, test = np.full(shape, np.nan), np.full(shape, np.nan)
+    train, validation = np.full(shape, np.nan), np.full(shape, np.nan)
     diverged = np.zeros(shape, dtype=bool)
     for i, row_value in enumerate(values[0]):
         for j, column_value in enumerate(values[1]):
@@ -92,12 +97,12 @@ def accuracy_grid(estimator, grid, X_train, y_train, X_test, y_test):
                 diverged[i, j] = True
                 continue
             train[i, j] = model.score(X_train, y_train)
-            test[i, j] = model.score(X_test, y_test)
-    return GridResult(names, values, train, test, diverged)
+            validation[i, j] = model.score(X_val, y_val)
+    return GridResult(names, values, train, validation, diverged)
 
 
 def plot_accuracy_grid(result, *, axes=None, fmt=".2f"):
-    """Heatmaps of the train and test accuracy of a :class:`GridResult`, side by side.
+    """Heatmaps of the train and validation accuracy of a :class:`GridResult`, side by side.
 
     A diverged cell is left blank (grey) and marked "div.".
 
@@ -110,7 +115,8 @@ def plot_accuracy_grid(result, *, axes=None, fmt=".2f"):
     else:
         fig = axes[0].figure
     rows, columns = ([f"{v:g}" for v in values] for values in result.values)
-    for ax, accuracy, title in zip(axes, (result.train, result.test), ("train", "test")):
+    for ax, accuracy, title in zip(axes, (result.train, result.validation),
+                                   ("train", "validation")):
         ax.set_facecolor("0.8")
         sns.heatmap(accuracy, ax=ax, vmin=0, vmax=1, cmap="viridis", annot=True, fmt=fmt,
                     xticklabels=columns, yticklabels=rows, square=True,
@@ -133,13 +139,13 @@ class ArchitectureResult(NamedTuple):
     n_parameters: int
     #: float: Accuracy on the training set.
     train_accuracy: float
-    #: float: Accuracy on the test set.
-    test_accuracy: float
+    #: float: Accuracy on the held-out (validation) set.
+    validation_accuracy: float
     #: float: Wall-clock seconds of ``fit``.
     seconds: float
 
 
-def compare_architectures(estimator, hidden_layer_sizes, X_train, y_train, X_test, y_test):
+def compare_architectures(estimator, hidden_layer_sizes, X_train, y_train, X_val, y_val):
     """Train ``estimator`` once per architecture; time the training.
 
     Parameters
@@ -147,8 +153,9 @@ def compare_architectures(estimator, hidden_layer_sizes, X_train, y_train, X_tes
     estimator : classifier with a ``hidden_layer_sizes`` hyper-parameter
     hidden_layer_sizes : sequence of tuple of int
         The architectures, e.g. ``[(3, 3), (128,)]``.
-    X_train, y_train, X_test, y_test : arrays
-        As for :func:`accuracy_grid`.
+    X_train, y_train, X_val, y_val : arrays
+        As for :func:`accuracy_grid`: the training data, and held-out data to compare the
+        architectures on.
 
     Returns
     -------
@@ -168,7 +175,7 @@ def compare_architectures(estimator, hidden_layer_sizes, X_train, y_train, X_tes
         seconds = time.perf_counter() - start
         rows.append(ArchitectureResult(
             sizes, count_parameters((n_features, *sizes, n_outputs)),
-            float(model.score(X_train, y_train)), float(model.score(X_test, y_test)), seconds))
+            float(model.score(X_train, y_train)), float(model.score(X_val, y_val)), seconds))
     return rows
 
 
