@@ -10,7 +10,7 @@ q4     stable softmax of a batch or of one 1-D sample       ``softmax``      cod
                                                                              situation
 q5     FLOPs of a two-layer network's forward pass          ``answer_q5``    number, new
                                                                              situation
-q6     gradients of a dense layer, derived, ``dense_grads``  ``dense_grads``  derivation,
+q6     gradients of a dense layer, derived                  ``dense_grads``  derivation,
                                                                              new situation
 q7     standardise a test set with training statistics      ``standardise``  new situation,
                                                                              code

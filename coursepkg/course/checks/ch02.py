@@ -1,15 +1,15 @@
 """Checks for chapter 02, Neural networks: the idea (``exercises/02_idea.ipynb``).
 
-====  ============================================  ====================
-name  question                                      answer graded
-====  ============================================  ====================
-q1    a threshold unit for the majority of 3 inputs  ``majority_unit``
-q2    weights and threshold of a NOR unit           ``nor_unit``
-q3    a network of threshold units for XNOR         ``xnor_layers``
-q4    why step units are swapped for sigmoids       ``answer_q4``
-q5    half-height radius of a Gaussian RBF unit     ``answer_q5``
-q6    forward pass of a feed-forward network        ``forward``
-====  ============================================  ====================
+====  ==============================================  ====================
+name  question                                        answer graded
+====  ==============================================  ====================
+q1    a threshold unit for the majority of 3 inputs   ``majority_unit``
+q2    weights and threshold of a NOR unit             ``nor_unit``
+q3    a network of threshold units for XNOR           ``xnor_layers``
+q4    why step units are swapped for sigmoids         ``answer_q4``
+q5    half-height radius of a Gaussian RBF unit       ``answer_q5``
+q6    forward pass of a feed-forward network          ``forward``
+====  ==============================================  ====================
 
 The references are :mod:`coursepkg.lessons.neurons` and :mod:`coursepkg.nn.feedforward` (built on
 :func:`coursepkg.nn.layers.dense` and :mod:`coursepkg.nn.activations`) and the truth tables of
