@@ -11,8 +11,9 @@ import warnings
 import numpy as np
 import pytest
 from check_harness import shared_tests
+from scipy.special import softmax as scipy_softmax
 
-from coursepkg.autodiff import Dual, Value, topological_order, unbroadcast
+from coursepkg.autodiff import Dual, Value, topological_order
 from coursepkg.course.checks import ch08, grade_question
 from coursepkg.nn.gradcheck import numerical_gradient
 
@@ -96,12 +97,31 @@ def backward_in_forward_order(out):
             parent.grad += local * node.grad
 
 
-def unbroadcast_leading_only(grad, shape):
-    return grad.sum(axis=tuple(range(grad.ndim - len(shape))))
+def softplus_overflowing(x):
+    value = math.inf if x.data > 700 else ch08._reference_softplus(x.data)
+    return Value(value, (x,), "softplus", (x.sigmoid().data,))
 
 
-def matmul_backward(A, B, G):
-    return G @ B.T, A.T @ G
+def softplus_value_as_derivative(x):
+    value = ch08._reference_softplus(x.data)
+    return Value(value, (x,), "softplus", (value,))
+
+
+def logsumexp_backward(X, G):
+    E = np.exp(X - X.max(axis=1, keepdims=True))
+    return G[:, None] * E / E.sum(axis=1, keepdims=True)
+
+
+def batched_matmul_backward(X, W, G):
+    return G @ W.T, np.einsum("bnk,bnm->km", X, G)
+
+
+def batched_matmul_loops(X, W, G):
+    grad_X, grad_W = np.zeros_like(X), np.zeros_like(W)
+    for b in range(len(X)):
+        grad_X[b] = G[b] @ W.T
+        grad_W += X[b].T @ G[b]
+    return grad_X, grad_W
 
 
 CASES = {
@@ -111,7 +131,9 @@ CASES = {
         "raises": (raises, 0),
         "returns a float": (lambda x: ch08._reference_softplus(x.data), 0),
         "overflows at 800": (softplus_composed, 3),
-        "local derivative exp(x)": (softplus_local_derivative_exp, 1),
+        "infinite at 800": (softplus_overflowing, 3, "overflow"),
+        "local derivative exp(x)": (softplus_local_derivative_exp, 1, "derivative_exp"),
+        "the value as derivative": (softplus_value_as_derivative, 1, "derivative_value"),
         "not connected to x": (softplus_no_parents, 1),
         "local derivative of the wrong type": (softplus_string_derivative, 1),
         "exits": (lambda x: sys.exit(1), 0),
@@ -120,16 +142,17 @@ CASES = {
         "None": (None, 0),
         "Ellipsis": (..., 0),
         "raises": (raises, 0),
-        "forgets the incoming derivative": (dual_arctan_without_seed, 1),
+        "forgets the incoming derivative": (dual_arctan_without_seed, 1, "no_chain"),
         "returns a tuple": (lambda x: (math.atan(x.value), 1.0), 0),
         "derivative of tan": (lambda x: Dual(math.atan(x.value),
-                                             x.derivative / math.cos(x.value) ** 2), 0),
+                                             x.derivative * (1 + x.value ** 2)), 0,
+                              "tan_derivative"),
     }),
     "q3": ([q3_answer()], {
         "None": (None, 0),
         "Ellipsis": (..., 0),
         "a tuple": (tuple(q3_answer().values()), 0),
-        "uses of x and y counted once": (q3_first_use_only(), 3),
+        "uses of x and y counted once": (q3_first_use_only(), 3, "one_use"),
         "key missing": ({k: v for k, v in q3_answer().items() if k != "y"}, 4),
         "strings": ({k: str(v) for k, v in q3_answer().items()}, 0),
     }),
@@ -137,29 +160,35 @@ CASES = {
         "None": (None, 0),
         "Ellipsis": (..., 0),
         "raises": (raises, 0),
-        "does nothing": (lambda out: None, 0),
-        "recursion visiting shared nodes twice": (backward_recursive_buggy, 1),
-        "= instead of +=": (backward_assigns, 1),
+        "does nothing": (lambda out: None, 0, "not_seeded"),
+        "recursion visiting shared nodes twice": (backward_recursive_buggy, 1, "recursive"),
+        "= instead of +=": (backward_assigns, 1, "overwrite"),
         "forward order": (backward_in_forward_order, 0),
     }),
-    "q5": ([unbroadcast], {
+    "q5": ([logsumexp_backward, lambda X, G: G[:, None] * scipy_softmax(X, axis=1)], {
         "None": (None, 0),
         "Ellipsis": (..., 0),
         "raises": (raises, 0),
-        "leading axes only": (unbroadcast_leading_only, 3),
-        "returns the gradient unchanged": (lambda g, s: g, 1),
-        "loses float32": (lambda g, s: unbroadcast(g, s).astype(np.float64), 5),
-        "reshape instead of sum": (lambda g, s: g.reshape(-1)[:max(1, math.prod(s))]
-                                   .reshape(s), 1),
+        "exp only": (lambda X, G: G[:, None] * np.exp(X - 1000 * (X.max() > 500)), 0,
+                     "exp_only"),
+        "no upstream gradient": (lambda X, G: scipy_softmax(X, axis=1), 0, "no_upstream"),
+        "G along the rows": (lambda X, G: G[None, :] * scipy_softmax(X, axis=1), 0,
+                             "wrong_axis"),
+        "softmax over columns": (lambda X, G: G[:, None] * scipy_softmax(X, axis=0), 0,
+                                 "column_softmax"),
+        "one number per row": (lambda X, G: G, 0),
     }),
-    "q6": ([matmul_backward], {
+    "q6": ([batched_matmul_backward, batched_matmul_loops], {
         "None": (None, 0),
         "Ellipsis": (..., 0),
         "raises": (raises, 0),
-        "no transposes": (lambda A, B, G: (G @ B, A @ G), 0),
-        "dB right, dA without the transpose": (lambda A, B, G: (G @ B, A.T @ G), 0),
-        "returns one array": (lambda A, B, G: G @ B.T, 0),
-        "the pair in the wrong order": (lambda A, B, G: (A.T @ G, G @ B.T), 0),
+        "dW per batch entry": (lambda X, W, G: (G @ W.T, np.swapaxes(X, 1, 2) @ G), 1.5,
+                               "no_batch_sum"),
+        "dW averaged": (lambda X, W, G: (G @ W.T, batched_matmul_backward(X, W, G)[1]
+                                         / len(X)), 1.5, "batch_mean"),
+        "dW transposed": (lambda X, W, G: (G @ W.T, batched_matmul_backward(X, W, G)[1].T),
+                          1.5, "transposed"),
+        "returns one array": (lambda X, W, G: G @ W.T, 0),
     }),
 }
 (test_every_question_is_tested, test_a_right_answer_earns_every_point,
@@ -169,7 +198,7 @@ CASES = {
 
 def test_points_match_the_table():
     points = {name: q.run(CASES[name][0][0]).max_points for name, q in ch08.QUESTIONS.items()}
-    assert points == {"q1": 4, "q2": 3, "q3": 5, "q4": 5, "q5": 6, "q6": 3}
+    assert points == {"q1": 4, "q2": 3, "q3": 5, "q4": 5, "q5": 4, "q6": 3}
 
 
 # ------------------------------------------------------- the references are themselves right
@@ -214,35 +243,32 @@ def test_question_4_graphs_share_nodes_and_the_buggy_recursion_shows_it():
         assert same == (not shared), label
 
 
-def test_question_5_random_shapes_broadcast_to_the_gradient():
+def test_question_5_reference_is_the_row_softmax_times_the_upstream_gradient():
     rng = np.random.default_rng(0)
-    stretched = 0
-    for _ in range(200):
-        grad, shape = ch08._random_broadcast(rng)
-        assert np.broadcast_shapes(shape, grad.shape) == grad.shape
-        stretched += any(n == 1 for n in shape)
-    assert stretched > 50  # most draws need the keepdims sum, not only the leading one
+    X, G = rng.normal(size=(4, 3)), rng.normal(size=4)
+    np.testing.assert_allclose(ch08._reference_logsumexp_backward(X, G),
+                               logsumexp_backward(X, G), rtol=1e-6, atol=1e-10)
 
 
 def test_question_6_reference_equals_finite_differences():
     rng = np.random.default_rng(0)
-    A, B, G = rng.normal(size=(3, 4)), rng.normal(size=(4, 2)), rng.normal(size=(3, 2))
-    dA, dB = ch08._reference_matmul_backward(A, B, G)
-    loss = lambda: np.sum(G * (A @ B))  # noqa: E731  dL/d(A @ B) = G
-    np.testing.assert_allclose(dA, numerical_gradient(loss, A), rtol=1e-6, atol=1e-9)
-    np.testing.assert_allclose(dB, numerical_gradient(loss, B), rtol=1e-6, atol=1e-9)
+    X, W, G = rng.normal(size=(2, 3, 4)), rng.normal(size=(4, 2)), rng.normal(size=(2, 3, 2))
+    dX, dW = ch08._reference_batched_matmul(X, W, G)
+    loss = lambda: np.sum(G * (X @ W))  # noqa: E731  dL/d(X @ W) = G
+    np.testing.assert_allclose(dX, numerical_gradient(loss, X), rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(dW, numerical_gradient(loss, W), rtol=1e-6, atol=1e-9)
 
 
 # ------------------------------------------------------------------ messages and grading
 
 def test_messages_name_the_node_and_the_numbers():
     message = ch08.q4(backward_recursive_buggy).message
-    assert "case 'a + a with a = x * y'" in message and "expected" in message
+    assert "case 'a + a with a = x * y'" in message and "once per path" in message
+    assert "expected" in ch08.q4(backward_in_forward_order).message
     assert "raised OverflowError" in ch08.q1(softplus_composed).message
     assert "expected a Value, got float" in ch08.q1(lambda x: 1.0).message
     assert "expected a Dual" in ch08.q2(lambda x: 1.0).message
-    assert "expected shape (4, 1), got (4, 3)" in ch08.q5(unbroadcast_leading_only).message
-    assert "expected a pair (dA, dB)" in ch08.q6(lambda A, B, G: None).message
+    assert "expected a pair (dX, dW)" in ch08.q6(lambda X, W, G: None).message
 
 
 def test_a_numeric_answer_is_not_revealed():
@@ -252,7 +278,7 @@ def test_a_numeric_answer_is_not_revealed():
 
 
 def test_grade_question_finds_the_answers_by_name():
-    assert grade_question("ch08", "q5", {"unbroadcast": unbroadcast}).passed
+    assert grade_question("ch08", "q5", {"logsumexp_backward": logsumexp_backward}).passed
     result = grade_question("ch08", "q4", {})
     assert result.points == 0 and "`backward` is not defined" in result.message
 
@@ -260,14 +286,14 @@ def test_grade_question_finds_the_answers_by_name():
 def test_a_wrong_answer_prints_no_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert ch08.q5(lambda g, s: np.log(-np.abs(g))).points == 0
-        assert ch08.q6(lambda A, B, G: (np.log(-np.abs(G @ B.T)), A.T @ G)).points == 0
+        assert ch08.q5(lambda X, G: np.log(-np.abs(X))).points == 0
+        assert ch08.q6(lambda X, W, G: (np.log(-np.abs(G @ W.T)), None)).points == 0
         assert ch08.q1(softplus_composed).points == 3
 
 
 def test_the_checks_leave_the_answers_inputs_alone():
-    def overwrites(grad, shape):
-        result = unbroadcast(grad, shape)
-        grad[...] = 0
+    def overwrites(X, G):
+        result = logsumexp_backward(X, G)
+        X[...], G[...] = 0, 0
         return result
-    assert ch08.q5(overwrites).passed
+    assert ch08.q5(overwrites).passed and ch08.q5(logsumexp_backward).passed
