@@ -39,7 +39,7 @@ def test_threshold_unit_rejects_bad_input(X, weights, threshold, message):
                                            ([0.5], 0.0)])
 def test_the_gate_factory_is_the_same_unit_with_threshold_minus_bias(weights, bias):
     X = np.array(list(np.ndindex(*[2] * len(weights))))
-    np.testing.assert_array_equal(threshold_logic.threshold_unit(weights, bias)(X),
+    np.testing.assert_array_equal(threshold_logic.threshold_gate(weights, bias)(X),
                                   threshold_unit(X, weights, -bias))
 
 

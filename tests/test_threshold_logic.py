@@ -38,12 +38,12 @@ def test_gates_broadcast_and_accept_bools_and_floats():
     assert tl.and_(True, True) == 1 and tl.or_(0.0, 0.0) == 0
 
 
-def test_threshold_unit_is_step_of_the_net_input():
-    unit = tl.threshold_unit([1.0, 1.0, 1.0], -2.0)          # majority of three bits
+def test_threshold_gate_is_step_of_the_net_input():
+    unit = tl.threshold_gate([1.0, 1.0, 1.0], -2.0)          # majority of three bits
     X = np.array(list(itertools.product([0, 1], repeat=3)))
     np.testing.assert_array_equal(unit(X), (X.sum(axis=1) >= 2).astype(int))
     assert unit(np.array([1, 1, 0])) == 1                    # one sample
-    assert tl.threshold_unit([1.0], 0.0)(np.array([[0]]))[0] == 1   # step(0) = 1
+    assert tl.threshold_gate([1.0], 0.0)(np.array([[0]]))[0] == 1   # step(0) = 1
 
 
 @pytest.mark.parametrize("bad", [2, -1, 0.5, np.nan, "1"])
@@ -54,10 +54,10 @@ def test_non_binary_inputs_are_refused(bad):
 
 def test_bad_units_and_shapes_are_refused():
     with pytest.raises(ValueError, match="finite"):
-        tl.threshold_unit([[1.0, 2.0]], 0.0)
+        tl.threshold_gate([[1.0, 2.0]], 0.0)
     with pytest.raises(ValueError, match="finite"):
-        tl.threshold_unit([1.0, np.inf], 0.0)
+        tl.threshold_gate([1.0, np.inf], 0.0)
     with pytest.raises(ValueError, match="2 inputs"):
-        tl.threshold_unit([1.0, 1.0], 0.0)(np.ones((4, 3), dtype=int))
+        tl.threshold_gate([1.0, 1.0], 0.0)(np.ones((4, 3), dtype=int))
     with pytest.raises(ValueError, match="positive integer"):
         tl.truth_table(tl.nand, 0)

@@ -2,7 +2,7 @@
 
 A threshold unit with weights ``w`` and bias ``b`` outputs ``step(x . w + b)``: 1 when the net
 input is at least 0, else 0. It is the McCulloch–Pitts unit :func:`coursepkg.lessons.neurons.threshold_unit`
-with threshold ``-b``; :func:`threshold_unit` fixes its weights and bias. The unit with weights
+with threshold ``-b``; :func:`threshold_gate` fixes its weights and bias. The unit with weights
 (-2, -2) and bias 3 computes NAND, and NAND is universal: every Boolean function is a circuit of
 NAND gates. :func:`not_`, :func:`and_`, :func:`or_`, :func:`xor` and :func:`half_adder` are built
 from :func:`nand` alone, so they are networks of perceptrons.
@@ -19,7 +19,7 @@ import numpy as np
 
 from coursepkg.lessons import neurons
 
-__all__ = ["NAND_WEIGHTS", "NAND_BIAS", "threshold_unit", "nand", "not_", "and_", "or_",
+__all__ = ["NAND_WEIGHTS", "NAND_BIAS", "threshold_gate", "nand", "not_", "and_", "or_",
            "xor", "half_adder", "truth_table"]
 
 #: Weights and bias of a perceptron that computes NAND (-2 a - 2 b + 3 >= 0 unless a = b = 1).
@@ -37,7 +37,7 @@ def _bits(value, name="input"):
     return array.astype(int)
 
 
-def threshold_unit(weights, bias):
+def threshold_gate(weights, bias):
     """A perceptron with fixed weights, as a function of its binary inputs.
 
     Parameters
@@ -72,7 +72,7 @@ def threshold_unit(weights, bias):
 def nand(a, b):
     """NAND of 0/1 inputs ``a`` and ``b`` (broadcast), computed by one threshold unit."""
     a, b = np.broadcast_arrays(_bits(a, "a"), _bits(b, "b"))
-    return threshold_unit(NAND_WEIGHTS, NAND_BIAS)(np.stack([a, b], axis=-1))
+    return threshold_gate(NAND_WEIGHTS, NAND_BIAS)(np.stack([a, b], axis=-1))
 
 
 def not_(a):

@@ -33,7 +33,7 @@ from coursepkg.lessons.margins import (
     max_margin_direction,
     perceptron_mistake_bound,
 )
-from coursepkg.lessons.threshold_logic import threshold_unit
+from coursepkg.lessons.threshold_logic import threshold_gate
 from coursepkg.models.linear import Perceptron
 from coursepkg.nn import losses
 from coursepkg.nn.gradcheck import numerical_gradient
@@ -179,11 +179,11 @@ def q2(check, nand_unit):
         with check.case(f"input {tuple(int(v) for v in x)}", weight=0.5):
             weights, bias = _weights_and_bias(check, nand_unit, 2, "nand_unit",
                                               returned=False)
-            outputs = np.array([threshold_unit(weights, float(bias))(v) for v in X], float)
+            outputs = np.array([threshold_gate(weights, float(bias))(v) for v in X], float)
             for gate in ("and", "or"):
                 if np.array_equal(outputs, np.asarray(logic_gate(gate.upper())[1], float)):
                     raise check.mistake(gate)
-            got = threshold_unit(weights, float(bias))(x)
+            got = threshold_gate(weights, float(bias))(x)
             check.same_array(np.asarray(got, dtype=float), np.asarray(output, dtype=float))
 
 
