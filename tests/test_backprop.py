@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from coursepkg.models.mlp import MLPRegressor
-from coursepkg.nn import backprop
+from coursepkg.nn import backprop, losses
 from coursepkg.nn.feedforward import forward_pass
 from coursepkg.nn.gradcheck import numerical_gradient, relative_error
 
@@ -26,8 +26,8 @@ def test_gradients_match_finite_differences(sizes, activations):
     X, Y = rng.normal(size=(6, sizes[0])), rng.normal(size=(6, sizes[-1]))
 
     def cost():
-        return backprop.half_squared_error(
-            forward_pass(X, coefs, intercepts, activations).a[-1], Y)
+        return losses.half_squared_error(
+            Y, forward_pass(X, coefs, intercepts, activations).a[-1])
 
     coef_grads, intercept_grads, deltas = backprop.backward(
         forward_pass(X, coefs, intercepts, activations), coefs, Y, activations)
@@ -53,7 +53,7 @@ def test_agrees_with_the_mlp_backward_pass():
 
 def test_cost_is_half_the_mean_squared_distance():
     output, Y = np.array([[1.0, 2.0], [0.0, 0.0]]), np.array([[0.0, 0.0], [3.0, 4.0]])
-    assert backprop.half_squared_error(output, Y) == pytest.approx((5 + 25) / 2 / 2)
+    assert losses.half_squared_error(Y, output) == pytest.approx((5 + 25) / 2 / 2)
 
 
 def test_layer_gradient_norms():
@@ -92,7 +92,7 @@ def test_a_softmax_output_gives_gradients_of_the_weights_shape(n_samples):
 
     def cost(W):
         out = forward_pass(X, [coefs[0], W], intercepts, activations).a[-1]
-        return backprop.half_squared_error(out, Y)
+        return losses.half_squared_error(Y, out)
 
     assert relative_error(coef_grads[1], numerical_gradient(cost, coefs[1])) < 1e-6
 

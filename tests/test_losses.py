@@ -21,6 +21,7 @@ P_BIN = sigmoid(rng.normal(size=(4, 1)))
 
 CASES = {
     "mse": (rng.normal(size=(5, 2)), rng.normal(size=(5, 2))),
+    "half_squared_error": (rng.normal(size=(5, 2)), rng.normal(size=(5, 2))),
     "binary_cross_entropy": (Y_BIN, P_BIN),
     "categorical_cross_entropy": (Y, P),
     "sparse_categorical_cross_entropy": (LABELS, P),
@@ -39,6 +40,8 @@ def test_gradient_matches_finite_differences(name):
 def test_values_agree_with_sklearn_metrics():
     y, p = CASES["mse"]
     assert losses.mse(y, p) == pytest.approx(mean_squared_error(y, p))
+    y, p = CASES["half_squared_error"]      # half the squared error summed over 2 outputs
+    assert losses.half_squared_error(y, p) == pytest.approx(mean_squared_error(y, p))
     assert losses.categorical_cross_entropy(Y, P) == pytest.approx(log_loss(LABELS, P))
     assert losses.sparse_categorical_cross_entropy(LABELS, P) == pytest.approx(log_loss(LABELS, P))
     assert losses.binary_cross_entropy(Y_BIN, P_BIN) == pytest.approx(

@@ -399,7 +399,7 @@ class _BaseMLP(BaseEstimator):
     def _loss(self, Y, P):
         """Mean over the samples of the loss summed over the outputs."""
         if self._loss_name() == "squared_error":
-            return 0.5 * Y.shape[1] * losses.mse(Y, P, validate=False)
+            return losses.half_squared_error(Y, P, validate=False)
         if self.out_activation_ == "softmax":
             return losses.categorical_cross_entropy(Y, P, validate=False)
         return Y.shape[1] * losses.binary_cross_entropy(Y, P, validate=False)

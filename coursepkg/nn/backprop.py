@@ -24,16 +24,12 @@ import numpy as np
 
 from coursepkg.nn import activations as act
 
-__all__ = ["backward", "half_squared_error", "layer_gradient_norms"]
-
-
-def half_squared_error(output, Y):
-    """Cost ``J = 1/n sum_i 1/2 ||output_i - Y_i||^2`` of a batch (both (n_samples, n_outputs))."""
-    return 0.5 * float(np.sum((output - Y) ** 2)) / len(Y)
+__all__ = ["backward", "layer_gradient_norms"]
 
 
 def backward(cache, coefs, Y, activations):
-    """Gradients of :func:`half_squared_error` by the four equations of backpropagation.
+    """Gradients of :func:`~coursepkg.nn.losses.half_squared_error` by the four equations of
+    backpropagation.
 
     Parameters
     ----------

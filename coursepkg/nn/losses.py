@@ -16,7 +16,7 @@ import numpy as np
 from coursepkg.nn.preprocessing import one_hot
 
 __all__ = [
-    "mse", "mse_gradient",
+    "mse", "mse_gradient", "half_squared_error", "half_squared_error_gradient",
     "binary_cross_entropy", "binary_cross_entropy_gradient",
     "categorical_cross_entropy", "categorical_cross_entropy_gradient",
     "sparse_categorical_cross_entropy", "sparse_categorical_cross_entropy_gradient",
@@ -73,6 +73,32 @@ def mse_gradient(y_true, y_pred):
     """Gradient of :func:`mse`: ``2 (y_pred - y_true) / y_pred.size``, shape of ``y_pred``."""
     y_true, y_pred = _pair(y_true, y_pred)
     return 2 * (y_pred - y_true) / y_pred.size
+
+
+def half_squared_error(y_true, y_pred, *, validate=True):
+    """Half the squared error summed over the outputs, averaged over the samples:
+    ``J = 1/n sum_i 1/2 ||y_pred_i - y_true_i||^2``, the cost of backpropagation's
+    derivation (chapter 7) and of :class:`coursepkg.models.mlp.MLPRegressor`.
+
+    Parameters
+    ----------
+    y_true, y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+    validate : bool, default True
+        As for :func:`mse`.
+
+    Returns
+    -------
+    float
+        ``n_outputs / 2`` times :func:`mse`.
+    """
+    Y, P = _pair(y_true, y_pred) if validate else (y_true, y_pred)
+    return 0.5 * float(np.sum((P - Y) ** 2)) / len(Y)
+
+
+def half_squared_error_gradient(y_true, y_pred):
+    """Gradient of :func:`half_squared_error`: ``(y_pred - y_true) / n_samples``."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    return (y_pred - y_true) / len(y_true)
 
 
 # ------------------------------------------------------------ binary cross-entropy
@@ -182,6 +208,7 @@ def softmax_cross_entropy_gradient(y_true, y_pred):
 LOSSES = {
     "mse": (mse, mse_gradient),
     "binary_cross_entropy": (binary_cross_entropy, binary_cross_entropy_gradient),
+    "half_squared_error": (half_squared_error, half_squared_error_gradient),
     "categorical_cross_entropy": (categorical_cross_entropy,
                                   categorical_cross_entropy_gradient),
     "sparse_categorical_cross_entropy": (sparse_categorical_cross_entropy,

@@ -34,11 +34,10 @@ import numpy as np
 
 from coursepkg.course.checks import QuestionSet, StudentError, describe, missing_answer
 from coursepkg.lessons.examples import xor_network
-from coursepkg.nn import backprop
 from coursepkg.nn.activations import relu, sigmoid, softmax
 from coursepkg.nn.feedforward import forward_pass
 from coursepkg.nn.gradcheck import numerical_gradient
-from coursepkg.nn.losses import categorical_cross_entropy
+from coursepkg.nn.losses import categorical_cross_entropy, half_squared_error
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "q5", "q6", "XOR_COEFS", "XOR_INTERCEPTS",
            "Q2_INPUT", "Q2_TARGET", "Q3_LEARNING_RATE", "Q5_INPUT", "Q5_TARGET",
@@ -66,7 +65,7 @@ def _xor_error(x, y):
     """``E = (y_hat - y)^2 / 2`` of the XOR network at the input row ``x``."""
     cache = forward_pass(np.asarray(x, dtype=float)[np.newaxis], XOR_COEFS, XOR_INTERCEPTS,
                          _SIGMOIDS)
-    return backprop.half_squared_error(cache.a[-1], np.array([[y]]))
+    return half_squared_error(np.array([[y]]), cache.a[-1])
 
 
 def _xor_values(x, y):
@@ -94,7 +93,7 @@ def _xor_bias_gradient():
 
     def error():
         cache = forward_pass(np.array([Q2_INPUT]), XOR_COEFS, intercepts, _SIGMOIDS)
-        return backprop.half_squared_error(cache.a[-1], np.array([[Q2_TARGET]]))
+        return half_squared_error(np.array([[Q2_TARGET]]), cache.a[-1])
 
     return float(numerical_gradient(error, intercepts[0])[0])
 
@@ -159,7 +158,7 @@ def _cost_221(x, y, W1, b1, w2, b2):
     """``E = (y_hat - y)^2 / 2`` with ``y_hat = sigmoid(tanh(x @ W1 + b1) @ w2 + b2)``."""
     cache = forward_pass(x[np.newaxis], [W1, w2[:, np.newaxis]], [b1, np.array([b2])],
                          ("tanh", "sigmoid"))
-    return backprop.half_squared_error(cache.a[-1], np.array([[y]]))
+    return half_squared_error(np.array([[y]]), cache.a[-1])
 
 
 def _reference_gradients_221(x, y, W1, b1, w2, b2):
