@@ -61,8 +61,8 @@ from coursepkg.course.chapters import is_chapter_id
 
 __all__ = ["CheckResult", "Check", "Question", "QuestionSet", "StudentError", "NOT_DEFINED",
            "HiddenCase", "hidden_case", "load_hidden_cases", "chapter_module",
-           "grade_question", "describe", "missing_answer", "wrap_message", "KINDS",
-           "MORE_HELP"]
+           "grade_question", "describe", "missing_answer", "wrap_message", "answer_once",
+           "KINDS", "MORE_HELP"]
 
 #: Longest "expected ... got ..." fragment kept in a check line.
 _MAX_SHOWN = 60
@@ -111,6 +111,24 @@ class CheckResult:
 
 class StudentError(Exception):
     """The answer misbehaved on one case; the message says how (shown to the reader)."""
+
+
+def answer_once(memo: dict, compute: Callable[[], Any]) -> Any:
+    """``compute()`` the first time; afterwards its value again, or its failure again.
+
+    A question whose answer returns several arrays checks each as a case of its own; this
+    calls the answer once for all of them, so every case of one input reports the same call.
+    ``memo`` is a fresh dict per input.
+    """
+    if "error" in memo:
+        raise StudentError(memo["error"])
+    if "value" not in memo:
+        try:
+            memo["value"] = compute()
+        except StudentError as failure:
+            memo["error"] = str(failure)
+            raise
+    return memo["value"]
 
 
 def describe(value: Any) -> str:

@@ -32,7 +32,8 @@ import warnings
 
 import numpy as np
 
-from coursepkg.course.checks import QuestionSet, StudentError, describe, missing_answer
+from coursepkg.course.checks import (QuestionSet, StudentError, answer_once, describe,
+                                     missing_answer)
 from coursepkg.lessons.examples import xor_network
 from coursepkg.nn.activations import relu, sigmoid, softmax
 from coursepkg.nn.feedforward import forward_pass
@@ -123,20 +124,6 @@ def _as_arrays(got, count, what):
             raise StudentError(f"an entry is not numeric: {str(error)[:40]}") from None
         arrays.append(array)
     return arrays
-
-
-def _answer_once(memo, compute):
-    """``compute()`` the first time; afterwards its value again, or its failure again, so
-    that every case of one input reports the same call."""
-    if "error" in memo:
-        raise StudentError(memo["error"])
-    if "value" not in memo:
-        try:
-            memo["value"] = compute()
-        except StudentError as failure:
-            memo["error"] = str(failure)
-            raise
-    return memo["value"]
 
 
 def _named(check, name, compare):
@@ -235,7 +222,7 @@ def q1(check, gradients_221):
 
         for k, (name, weight) in enumerate(zip(names, weights)):
             with check.case(f"{label}: {name}", weight=weight):
-                arrays = _answer_once(memo, answer)
+                arrays = answer_once(memo, answer)
                 array, reference = arrays[k], expected[k]
                 if reference.ndim == 0 and array.shape == (1,):
                     array = array.reshape(())
@@ -432,7 +419,7 @@ def q4(check, backward):
 
         if len(X) > 1:
             with check.case(f"{label}: the gradients up to a common factor"):
-                got = _answer_once(memo, answer)
+                got = answer_once(memo, answer)
                 factor = float(got @ expected / (expected @ expected))
                 if not (factor > 0 and np.allclose(got, factor * expected, rtol=1e-5,
                                                    atol=1e-8)):
@@ -440,7 +427,7 @@ def q4(check, backward):
                                      mistakes={k: v for k, v in variants.items()
                                                if k != "mean"})
         with check.case(f"{label}: the values"):
-            got = _answer_once(memo, answer)
+            got = answer_once(memo, answer)
             check.same_array(got, expected, rtol=1e-5, atol=1e-8, mistakes=variants)
 
 

@@ -31,7 +31,8 @@ import numpy as np
 from scipy.special import logsumexp
 
 from coursepkg.autodiff import Dual, Value, topological_order
-from coursepkg.course.checks import QuestionSet, StudentError, describe, missing_answer
+from coursepkg.course.checks import (QuestionSet, StudentError, answer_once, describe,
+                                     missing_answer)
 from coursepkg.nn.gradcheck import numerical_gradient
 
 __all__ = ["QUESTIONS", "q1", "q2", "q3", "q4", "q5", "q6", "Q3_INPUTS", "q3_graph",
@@ -470,24 +471,16 @@ def q6(check, batched_matmul_backward):
         expected_X, expected_W = _reference_batched_matmul(X, W, G)
         memo = {}
 
-        def answer():
-            if "error" in memo:
-                raise StudentError(memo["error"])
-            if "value" not in memo:
-                try:
-                    got = check.call(batched_matmul_backward, X.copy(), W.copy(), G.copy())
-                    if not isinstance(got, (tuple, list)) or len(got) != 2:
-                        raise StudentError(f"expected a pair (dX, dW), got {describe(got)}")
-                    memo["value"] = got
-                except StudentError as failure:
-                    memo["error"] = str(failure)
-                    raise
-            return memo["value"]
+        def pair():
+            got = check.call(batched_matmul_backward, X.copy(), W.copy(), G.copy())
+            if not isinstance(got, (tuple, list)) or len(got) != 2:
+                raise StudentError(f"expected a pair (dX, dW), got {describe(got)}")
+            return got
 
         with check.case(f"{label}: dX"):
-            check.same_array(answer()[0], expected_X)
+            check.same_array(answer_once(memo, pair)[0], expected_X)
         with check.case(f"{label}: dW"):
-            dW = answer()[1]
+            dW = answer_once(memo, pair)[1]
             if isinstance(dW, np.ndarray) and dW.shape == (b, k, m):
                 raise check.mistake("no_batch_sum")
             if isinstance(dW, np.ndarray) and dW.shape == (m, k) != (k, m):
