@@ -107,12 +107,13 @@ def to_keras(mlp, hidden_activation=None, last_activation=None, biases=True):
 # ------------------------------------------------------------------------------ q7
 
 def fit_wine(activation="softmax", loss="sparse_categorical_crossentropy",
-             metrics=("accuracy",), validation=True, one_hot=False, epochs=20):
+             metrics=("accuracy",), validation=True, one_hot=False, epochs=20,
+             learning_rate=0.01):
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input(shape=(13,)),
                               keras.layers.Dense(16, activation="relu"),
                               keras.layers.Dense(3, activation=activation)])
-    model.compile(optimizer=keras.optimizers.Adam(0.01), loss=loss, metrics=list(metrics))
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss, metrics=list(metrics))
     y, y_val = ch12.Q7_Y_TRAIN, ch12.Q7_Y_VAL
     if one_hot:
         y, y_val = np.eye(3)[y], np.eye(3)[y_val]
@@ -148,7 +149,7 @@ CASES = {
         "None": (None, 0),
         "Ellipsis": (..., 0),
         "raises": (raises, 0),
-        "no division by n": (lambda y, z: bce_logit_gradient(y, z) * z.size, 0, "no_n"),
+        "no division by n": (lambda y, z: bce_logit_gradient(y, z) * z.size, 1, "no_n"),
         "sign flipped": (lambda y, z: -bce_logit_gradient(y, z), 0, "sign"),
         "dL/dp instead of dL/dz": (lambda y, z: bce_logit_gradient(y, z) / (
             expit(z) * (1 - expit(z))), 0, "wrt_p"),
@@ -208,6 +209,7 @@ CASES = {
                                      loss="categorical_crossentropy"), 4,
                             "binary_accuracy"),
         "untrained": (fit_wine(epochs=0), 1),
+        "barely trained": (fit_wine(epochs=2, learning_rate=1e-4), 3),
     }),
 }
 (test_every_question_is_tested, test_a_right_answer_earns_every_point,
@@ -258,7 +260,7 @@ def test_failures_are_explained():
     assert "RuntimeError: 'student bug'" in ch12.q6(raises).message
     assert "returned None" in ch12.q6(lambda mlp: None).message
     assert "should be the History that fit returns" in ch12.q7(RIGHT_HISTORY.model).message
-    assert "held-out accuracy" in ch12.q7(fit_wine(epochs=0)).message
+    assert "held-out accuracy" in ch12.q7(fit_wine(epochs=2, learning_rate=1e-4)).message
 
 
 def test_grade_question_finds_the_answers_by_name():

@@ -1,21 +1,21 @@
 """Checks for chapter 12, TensorFlow and Keras (``exercises/12_keras.ipynb``).
 
-=====  ===================================================  ====================  ============
-name   question                                             answer graded         kinds
-=====  ===================================================  ====================  ============
-q1     a functional model with a skip connection            ``model_q1``          new situation,
-                                                                                  code
-q2     binary cross-entropy by hand (number)                ``answer_q2``         number
+=====  ===================================================  ======================  ==============
+name   question                                             answer graded           kinds
+=====  ===================================================  ======================  ==============
+q1     a functional model with a skip connection            ``model_q1``            new situation,
+                                                                                    code
+q2     binary cross-entropy by hand (number)                ``answer_q2``           number
 q3     derived gradient of the sigmoid cross-entropy with   ``bce_logit_gradient``  derivation,
-       respect to the logits                                                      code
-q4     the gradient with respect to the input, with         ``input_gradient``    new situation,
-       ``tf.GradientTape``                                                        code
-q5     the loss for integer labels and a logits output      ``answer_q5``         choice
-q6     copying a ``coursepkg`` MLP into Keras               ``to_keras``          new situation,
-                                                                                  code
-q7     compile and fit a classifier of the wine data        ``history_q7``        new situation,
-                                                                                  code
-=====  ===================================================  ====================  ============
+       respect to the logits                                                        code
+q4     the gradient with respect to the input, with         ``input_gradient``      new situation,
+       ``tf.GradientTape``                                                          code
+q5     the loss for integer labels and a logits output      ``answer_q5``           choice
+q6     copying a ``coursepkg`` MLP into Keras               ``to_keras``            new situation,
+                                                                                    code
+q7     compile and fit a classifier of the wine data        ``history_q7``          new situation,
+                                                                                    code
+=====  ===================================================  ======================  ==============
 
 The references are the book's package (:mod:`coursepkg.nn.losses`,
 :mod:`coursepkg.nn.gradcheck` for finite differences, :mod:`coursepkg.nn.feedforward`) and
@@ -521,16 +521,6 @@ def q7(check, history_q7):
                                f"{describe(history)}")
         return _keras_model(check, model), history
 
-    with check.case(f"accuracy on {len(_Q7_Y_HELD)} held-out samples", weight=2):
-        model, _ = model_of()
-        outputs = check.run(keras_outputs, model, _Q7_X_HELD)
-        if not isinstance(outputs, np.ndarray) or outputs.shape != (len(_Q7_Y_HELD), 3):
-            raise StudentError(f"expected outputs of shape ({len(_Q7_Y_HELD)}, 3), got "
-                               f"{describe(getattr(outputs, 'shape', outputs))}")
-        accuracy = float(np.mean(outputs.argmax(axis=1) == _Q7_Y_HELD))
-        if not accuracy >= Q7_MIN_ACCURACY:
-            raise StudentError(f"held-out accuracy {accuracy:.3f} is below "
-                               f"{Q7_MIN_ACCURACY}")
     with check.case("the loss matches the output layer"):
         model, _ = model_of()
         import keras
@@ -560,3 +550,13 @@ def q7(check, history_q7):
             raise check.mistake("binary_accuracy")
         if not any("accuracy" in key for key in history):
             raise check.mistake("no_accuracy")
+    with check.case(f"accuracy on {len(_Q7_Y_HELD)} held-out samples", weight=2):
+        model, _ = model_of()
+        outputs = check.run(keras_outputs, model, _Q7_X_HELD)
+        if not isinstance(outputs, np.ndarray) or outputs.shape != (len(_Q7_Y_HELD), 3):
+            raise StudentError(f"expected outputs of shape ({len(_Q7_Y_HELD)}, 3), got "
+                               f"{describe(getattr(outputs, 'shape', outputs))}")
+        accuracy = float(np.mean(outputs.argmax(axis=1) == _Q7_Y_HELD))
+        if not accuracy >= Q7_MIN_ACCURACY:
+            raise StudentError(f"held-out accuracy {accuracy:.3f} is below "
+                               f"{Q7_MIN_ACCURACY}")
