@@ -15,10 +15,6 @@ def raises(*args):
     raise RuntimeError("student bug")
 
 
-def count_parameters(model):
-    return sum(W.size + b.size for W, b in zip(model.coefs_, model.intercepts_))
-
-
 HIDDEN = {"relu": lambda z: np.maximum(z, 0), "tanh": np.tanh, "identity": lambda z: z,
           "logistic": lambda z: 1 / (1 + np.exp(-z))}
 
@@ -91,30 +87,27 @@ CASES = {
         (10,), solver="lbfgs", max_iter=500, random_state=1))], {
         "None": (None, 0),
         "Ellipsis": (..., 0),
-        "the network alone": (unscaled_network(), 1),
-        "a pipeline without a scaler": (make_pipeline(unscaled_network()), 2),
+        "the network alone": (unscaled_network(), 1, "not_pipeline"),
+        "a pipeline without a scaler": (make_pipeline(unscaled_network()), 2, "no_scaler"),
         "logistic regression": (make_pipeline(StandardScaler(), LogisticRegression()), 3),
         "a network too small to learn": (make_pipeline(StandardScaler(), MLPClassifier(
             (1,), solver="lbfgs", max_iter=1, alpha=1e4, random_state=0)), 3),
         "a string": ("make_pipeline(StandardScaler(), MLPClassifier())", 0),
     }),
-    "q2": ([count_parameters, lambda m: float(count_parameters(m))], {
+    "q2": ([0.1, np.float64(0.1), 0.1005], {
         "None": (None, 0),
-        "raises": (raises, 0),
-        "weights only": (lambda m: sum(W.size for W in m.coefs_), 0),
-        "one output per class, always": (lambda m: count_parameters(m) + (
-            m.coefs_[-1].shape[0] + 1 if len(getattr(m, "classes_", ())) == 2 else 0), 2.25),
-        "returns a list": (lambda m: [W.size + b.size for W, b in zip(m.coefs_,
-                                                                      m.intercepts_)], 0),
+        "n / b instead of b / n": (10.0, 0, "inverted"),
+        "the same alpha": (1.0, 0, "unchanged"),
+        "a string": ("0.1", 0),
     }),
     "q3": ([predict_proba], {
         "None": (None, 0),
         "raises": (raises, 0),
-        "softmax without the maximum": (predict_proba_naive_softmax, 3),
+        "softmax without the maximum": (predict_proba_naive_softmax, 3, "overflow"),
         "softmax for two classes too": (predict_proba_softmax_always, 3),
         "only P(class 1) for two classes": (
             lambda *args: predict_proba(*args)[:, 1:] if predict_proba(*args).shape[1] == 2
-            else predict_proba(*args), 3),
+            else predict_proba(*args), 3, "one_column"),
         "relu whatever the activation": (
             lambda c, i, X, a: predict_proba(c, i, X, "relu"), 2),
     }),
@@ -122,22 +115,28 @@ CASES = {
                                                for g in output_gradients(*a))], {
         "None": (None, 0),
         "raises": (raises, 0),
-        "penalty forgotten": (gradients_without_penalty, 1),
-        "penalty alpha W, not alpha W / n": (gradients_penalty_alpha_w, 1),
-        "summed, not averaged (right for 1 sample)": (gradients_summed_not_averaged, 1),
+        "penalty forgotten": (gradients_without_penalty, 1, "no_penalty"),
+        "penalty alpha W, not alpha W / n": (gradients_penalty_alpha_w, 1,
+                                             "penalty_not_over_n"),
+        "summed, not averaged (right for 1 sample)": (gradients_summed_not_averaged, 1,
+                                                      "sum_not_mean"),
+        "dW transposed": (lambda *a: (output_gradients(*a)[0].T, output_gradients(*a)[1]),
+                          0, "transposed"),
         "returns dW only": (lambda *a: output_gradients(*a)[0], 0),
     }),
     "q5": ([1e-3, np.float64(1e-3)], {
         "None": (None, 0),
-        "the best mean test score": (1e-4, 0),
-        "the best training score": (1e-5, 0),
+        "the best mean test score": (1e-4, 0, "best_mean"),
+        "the best training score": (1e-5, 0, "training_scores"),
+        "the fold standard deviation as the margin": (1e-2, 0, "fold_std"),
         "the index instead of the value": (2, 0),
         "a string": ("0.001", 0),
     }),
     "q6": (["b", " B "], {
         "None": (None, 0),
-        "a": ("a", 0),
-        "d": ("d", 0),
+        "a": ("a", 0, "lbfgs_batches"),
+        "c": ("c", 0, "adam_rate"),
+        "d": ("d", 0, "default_solver"),
         "not a letter": (2, 0),
     }),
 }
@@ -149,7 +148,7 @@ CASES = {
 def test_the_points_add_up_to_the_table():
     points = {name: question(CASES[name][0][0]).max_points
               for name, question in ch11.QUESTIONS.items()}
-    assert points == {"q1": 4, "q2": 3, "q3": 4, "q4": 4, "q5": 2, "q6": 1}
+    assert points == {"q1": 4, "q2": 2, "q3": 4, "q4": 4, "q5": 2, "q6": 1}
 
 
 def test_the_reference_gradient_matches_finite_differences():
@@ -176,7 +175,8 @@ def test_the_reference_gradient_matches_finite_differences():
 
 def test_the_rule_of_question_5_differs_from_the_naive_choices():
     results = ch11.Q5_RESULTS
-    chosen = ch11._one_standard_error_alpha(results)
+    chosen = ch11._one_standard_error_alpha(results, ch11.Q5_FOLDS)
+    assert chosen != ch11._one_standard_error_alpha(results, ch11.Q5_FOLDS, spread="std")
     assert chosen != results["param_alpha"][np.argmax(results["mean_test_score"])]
     assert chosen != results["param_alpha"][np.argmax(results["mean_train_score"])]
 
@@ -195,3 +195,10 @@ def test_numbers_are_not_revealed_and_failures_are_explained():
     assert "0.001" not in ch11.q5(1e-4).message
     assert "RuntimeError: 'student bug'" in ch11.q3(raises).message
     assert "no scaler" in ch11.q1(make_pipeline(unscaled_network())).message
+
+
+def test_the_alpha_of_question_2_gives_the_same_penalty_gradient():
+    # scikit-learn adds (alpha / n_batch) W to a weight's gradient: the L-BFGS run over all
+    # n samples and the Adam run over batches of b pull equally hard when these agree
+    n, b, alpha = (ch11.Q2_SETTING[k] for k in ("n_samples", "batch_size", "alpha_lbfgs"))
+    assert alpha / n == 0.1 / b

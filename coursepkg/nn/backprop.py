@@ -28,8 +28,8 @@ __all__ = ["backward", "layer_gradient_norms"]
 
 
 def backward(cache, coefs, Y, activations):
-    """Gradients of :func:`~coursepkg.nn.losses.half_squared_error` by the four equations of
-    backpropagation.
+    """Gradients of :func:`~coursepkg.nn.losses.half_squared_error` by the four
+    equations of backpropagation.
 
     Parameters
     ----------
