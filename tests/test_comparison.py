@@ -10,15 +10,15 @@ from coursepkg.lessons.comparison import (
     count_code_lines,
     keras_network,
     keras_sgd_step,
-    make_tones,
     mean_std,
-    spectrum_features,
     train_coursepkg,
     train_keras,
     train_sklearn,
 )
-from coursepkg.models.transfer import get_weights, set_weights
+from coursepkg.data import make_tones
 from coursepkg.models.mlp import MLPClassifier
+from coursepkg.models.transfer import get_weights, set_weights
+from coursepkg.nn.preprocessing import spectrum_features
 
 os.environ.update(TF_CPP_MIN_LOG_LEVEL="3", TF_ENABLE_ONEDNN_OPTS="0")
 

@@ -9,7 +9,7 @@ the ``data_home`` argument, the ``COURSEPKG_DATA`` environment variable, or
 
 from coursepkg.data.bundled import load_breast_cancer, load_digits
 from coursepkg.data.mnist import DatasetError, get_data_home, load_mnist, read_idx
-from coursepkg.data.synthetic import logic_gate, make_quadratic_regression
+from coursepkg.data.synthetic import logic_gate, make_quadratic_regression, make_tones
 
 __all__ = ["DatasetError", "get_data_home", "load_mnist", "read_idx", "load_digits",
-           "load_breast_cancer", "logic_gate", "make_quadratic_regression"]
+           "load_breast_cancer", "logic_gate", "make_quadratic_regression", "make_tones"]

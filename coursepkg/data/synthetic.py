@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["logic_gate", "make_quadratic_regression"]
+__all__ = ["logic_gate", "make_quadratic_regression", "make_tones"]
 
 
 _GATES = {
@@ -65,3 +65,29 @@ def make_quadratic_regression(n_samples, noise=0.0, random_state=None):
     if noise:
         y = y + rng.normal(0.0, noise, size=y.shape)
     return X, y
+
+
+def make_tones(n_samples, *, n_points=64, frequencies=(4, 6), noise=1.0, random_state=None):
+    """Noisy sine waves of two frequencies, each with a random phase.
+
+    Class ``k`` is a sine of ``frequencies[k]`` periods over ``n_points`` samples, shifted
+    by a uniformly random phase, plus Gaussian noise of standard deviation ``noise``. The
+    phase hides the class from any single input: a linear model on the raw samples cannot
+    separate the classes, while the magnitude of the spectrum (:func:`coursepkg.nn.preprocessing.spectrum_features`)
+    ignores the phase.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_points)
+    y : ndarray of shape (n_samples,), labels 0 .. len(frequencies) - 1
+    """
+    if not isinstance(n_samples, (int, np.integer)) or n_samples < 1:
+        raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}")
+    if noise < 0:
+        raise ValueError(f"noise must be >= 0, got {noise!r}")
+    rng = np.random.default_rng(random_state)
+    y = rng.integers(0, len(frequencies), size=n_samples)
+    t = np.arange(n_points) / n_points
+    phase = rng.uniform(0, 2 * np.pi, size=(n_samples, 1))
+    X = np.sin(2 * np.pi * np.asarray(frequencies)[y][:, None] * t + phase)
+    return X + noise * rng.normal(size=X.shape), y

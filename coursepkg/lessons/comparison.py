@@ -6,9 +6,9 @@ the comparison chapter (chapter 13) shows and counts. The weights move between t
 with :mod:`coursepkg.models.transfer`. TensorFlow is imported only by the functions that
 need it.
 
-Also here: :func:`mean_std` for accuracies over seeds, :func:`count_code_lines`, and a small
-problem on which a hand-engineered feature beats raw inputs (:func:`make_tones`,
-:func:`spectrum_features`).
+Also here: :func:`mean_std` for accuracies over seeds and :func:`count_code_lines`. The
+chapter's small problem on which a hand-engineered feature beats raw inputs is
+:func:`coursepkg.data.make_tones` with :func:`coursepkg.nn.preprocessing.spectrum_features`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 __all__ = ["TrainingRun", "train_coursepkg", "train_sklearn", "train_keras", "keras_network",
-           "keras_sgd_step", "mean_std", "count_code_lines", "make_tones", "spectrum_features"]
+           "keras_sgd_step", "mean_std", "count_code_lines"]
 
 
 class TrainingRun(NamedTuple):
@@ -181,49 +181,3 @@ def count_code_lines(function):
     lines = source.splitlines()
     return sum(1 for number, line in enumerate(lines, start=1)
                if number not in docstring and line.strip() and not line.strip().startswith("#"))
-
-
-def make_tones(n_samples, *, n_points=64, frequencies=(4, 6), noise=1.0, random_state=None):
-    """Noisy sine waves of two frequencies, each with a random phase.
-
-    Class ``k`` is a sine of ``frequencies[k]`` periods over ``n_points`` samples, shifted
-    by a uniformly random phase, plus Gaussian noise of standard deviation ``noise``. The
-    phase hides the class from any single input: a linear model on the raw samples cannot
-    separate the classes, while the magnitude of the spectrum (:func:`spectrum_features`)
-    ignores the phase.
-
-    Returns
-    -------
-    X : ndarray of shape (n_samples, n_points)
-    y : ndarray of shape (n_samples,), labels 0 .. len(frequencies) - 1
-    """
-    if not isinstance(n_samples, (int, np.integer)) or n_samples < 1:
-        raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}")
-    if noise < 0:
-        raise ValueError(f"noise must be >= 0, got {noise!r}")
-    rng = np.random.default_rng(random_state)
-    y = rng.integers(0, len(frequencies), size=n_samples)
-    t = np.arange(n_points) / n_points
-    phase = rng.uniform(0, 2 * np.pi, size=(n_samples, 1))
-    X = np.sin(2 * np.pi * np.asarray(frequencies)[y][:, None] * t + phase)
-    return X + noise * rng.normal(size=X.shape), y
-
-
-def spectrum_features(X):
-    """Magnitude of the discrete Fourier transform of each row: a phase-free feature.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_points)
-
-    Returns
-    -------
-    ndarray of shape (n_samples, n_points // 2 + 1)
-        ``|rfft(X)| / n_points``; shifting a row in time leaves it unchanged.
-    """
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2:
-        raise ValueError(f"X must be 2-D (n_samples, n_points), got shape {X.shape}")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X contains NaN or infinite values")
-    return np.abs(np.fft.rfft(X, axis=1)) / X.shape[1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["one_hot", "scale_pixels"]
+__all__ = ["one_hot", "scale_pixels", "spectrum_features"]
 
 
 def one_hot(y, n_classes=None, dtype=np.float64):
@@ -76,3 +76,23 @@ def scale_pixels(X, max_value=255, dtype=np.float32):
             raise ValueError(f"pixels must lie in [0, {max_value:g}], got values in "
                              f"[{low:g}, {high:g}]")
     return (X / max_value).astype(dtype)
+
+
+def spectrum_features(X):
+    """Magnitude of the discrete Fourier transform of each row: a phase-free feature.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_points)
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_points // 2 + 1)
+        ``|rfft(X)| / n_points``; shifting a row in time leaves it unchanged.
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D (n_samples, n_points), got shape {X.shape}")
+    if not np.all(np.isfinite(X)):
+        raise ValueError("X contains NaN or infinite values")
+    return np.abs(np.fft.rfft(X, axis=1)) / X.shape[1]
