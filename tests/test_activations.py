@@ -105,12 +105,29 @@ def test_dtype_is_preserved():
 def test_maxout_and_its_derivative():
     z = np.array([[1.0, 5.0, -2.0, -1.0], [0.5, 0.0, 7.0, 8.0]])
     np.testing.assert_array_equal(act.maxout(z, 2), [[5, -1], [0.5, 8]])
-    mask = act.maxout_derivative(z, 2)
+    mask = act.maxout_derivative(z, n_pieces=2)
     np.testing.assert_array_equal(mask, [[0, 1, 0, 1], [1, 0, 0, 1]])
     numeric = numerical_gradient(lambda: act.maxout(z, 2).sum(), z)
     np.testing.assert_allclose(mask, numeric, atol=1e-8)
     with pytest.raises(ValueError, match="multiple of n_pieces = 3"):
         act.maxout(z, 3)
+
+
+def test_maxout_backward_is_the_chain_rule_through_the_winners():
+    rng = np.random.default_rng(0)
+    z, grad = rng.normal(size=(5, 6)), rng.normal(size=(5, 2))
+    numeric = numerical_gradient(lambda: np.sum(grad * act.maxout(z, 3)), z)
+    np.testing.assert_allclose(act.maxout_backward(grad, z, n_pieces=3), numeric, atol=1e-7)
+    with pytest.raises(ValueError, match="2 x n_pieces"):
+        act.maxout_backward(grad, z, n_pieces=2)
+
+
+def test_every_derivative_takes_z_then_a():
+    import inspect
+    for name in act.__all__:
+        if name.endswith("_derivative"):
+            params = list(inspect.signature(getattr(act, name)).parameters)
+            assert params[:2] == ["z", "a"], name
 
 
 def test_get_unknown_name_lists_valid_names():

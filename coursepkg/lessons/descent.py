@@ -136,8 +136,8 @@ def gradient_descent(gradient, w0, learning_rate, n_steps):
     Returns
     -------
     ndarray of shape (n_steps + 1, n_params)
-        Row ``t`` is the iterate after ``t`` steps. A diverging run stops at the first
-        iterate that is not finite, so fewer rows may be returned.
+        Row ``t`` is the iterate after ``t`` steps. A diverging run stops at the last
+        finite iterate, so fewer rows may be returned.
     """
     check_positive("learning_rate", learning_rate)
     check_positive("n_steps", n_steps, integer=True)

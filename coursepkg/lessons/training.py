@@ -130,8 +130,9 @@ def optimizer_path(optimizer, gradient, start, n_steps):
     Returns
     -------
     ndarray of shape (n_steps + 1, n)
-        ``start`` then the point after every step; the path stops early (rows of NaN) if the
-        point leaves the finite numbers.
+        ``start`` then the point after every step. A diverging run stops at the last
+        finite point, so fewer rows may be returned (the contract of every trajectory
+        helper, see :mod:`coursepkg.nn.divergence`).
     """
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be a coursepkg Optimizer, got {optimizer!r}")
@@ -140,15 +141,14 @@ def optimizer_path(optimizer, gradient, start, n_steps):
     p = np.array(start, dtype=np.float64)
     if p.ndim != 1 or not np.all(np.isfinite(p)):
         raise ValueError(f"start must be a finite 1-D point, got {start!r}")
-    path = np.full((n_steps + 1, p.size), np.nan)
-    path[0] = p
+    path = [p.copy()]
     with np.errstate(over="ignore", invalid="ignore"):
-        for step in range(1, n_steps + 1):
+        for _ in range(n_steps):
             optimizer.step([p], [np.asarray(gradient(p), dtype=np.float64)])
             if not np.all(np.isfinite(p)):
                 break
-            path[step] = p
-    return path
+            path.append(p.copy())
+    return np.array(path)
 
 
 def dead_units(model, X):

@@ -10,7 +10,9 @@ Two functions are not elementwise: :func:`softmax` normalises each row (the last
 its backward pass is the vector-Jacobian product :func:`softmax_backward` (its full
 Jacobian, :func:`softmax_jacobian`, is there to study, never needed); :func:`maxout` takes
 the maximum over groups of units and changes the width of a layer, so
-:func:`maxout_derivative` is a 0/1 mask of the shape of its input.
+:func:`maxout_derivative` (same signature as the others, ``n_pieces`` by keyword) is a 0/1
+mask of the shape of its input, and :func:`maxout_backward` maps ``dL/da`` back to
+``dL/dz``.
 
 Every activation of the registry (:func:`get`) keeps one contract,
 :meth:`Activation.backward`: ``dL/dz`` from ``dL/da``, both (n_samples, n_units).
@@ -35,7 +37,7 @@ __all__ = [
     "leaky_relu", "leaky_relu_derivative",
     "elu", "elu_derivative",
     "softmax", "softmax_jacobian", "softmax_backward",
-    "maxout", "maxout_derivative",
+    "maxout", "maxout_derivative", "maxout_backward",
     "Activation", "ACTIVATIONS", "ELEMENTWISE", "get",
 ]
 
@@ -229,17 +231,42 @@ def maxout(z, n_pieces):
     return _maxout_groups(z, n_pieces).max(axis=-1)
 
 
-def maxout_derivative(z, n_pieces):
+def maxout_derivative(z, a=None, *, n_pieces):
     """``d maxout(z) / d z`` as a 0/1 mask of the shape of ``z``.
 
-    1 marks the piece that won the maximum in its group (the first one on ties); the
-    gradient of a maxout layer flows only through those pieces.
+    The same signature as every ``<name>_derivative(z, a=None)``, with the activation's
+    parameter by keyword (as ``alpha`` of :func:`leaky_relu_derivative`); ``a`` is not
+    needed. 1 marks the piece that won the maximum in its group (the first one on ties);
+    the gradient of a maxout layer flows only through those pieces.
     """
     groups = _maxout_groups(z, n_pieces)
     winner = groups.argmax(axis=-1)[..., None]
     mask = np.zeros_like(groups)
     np.put_along_axis(mask, winner, 1, axis=-1)
     return mask.reshape(np.shape(z))
+
+
+def maxout_backward(grad, z, *, n_pieces):
+    """Backward pass of :func:`maxout`: ``dL/dz`` from ``grad = dL/da``.
+
+    Parameters
+    ----------
+    grad : ndarray of shape (n_samples, n_units)
+        Gradient of the loss with respect to the maxout outputs.
+    z : ndarray of shape (n_samples, n_units * n_pieces)
+        The pre-activations the forward pass took.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_units * n_pieces)
+        Each unit's gradient goes to its winning piece; the other pieces get 0.
+    """
+    grad = _as_float(grad)
+    if grad.shape[-1] * n_pieces != np.shape(z)[-1]:
+        raise ValueError(
+            f"grad has {grad.shape[-1]} units but z has {np.shape(z)[-1]} columns, not "
+            f"{grad.shape[-1]} x n_pieces = {grad.shape[-1] * n_pieces}")
+    return np.repeat(grad, n_pieces, axis=-1) * maxout_derivative(z, n_pieces=n_pieces)
 
 
 # --------------------------------------------------------------------------- lookup

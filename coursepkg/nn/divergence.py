@@ -4,6 +4,11 @@ Gradient descent with too large a learning rate overshoots the minimum by more e
 and the loss or the weights grow until they overflow to infinity or NaN. Every training
 loop of the package checks for that and raises :class:`TrainingDivergedError`, whose
 message names the learning rate and asks for a smaller one.
+
+The book's trajectory helpers (:func:`coursepkg.lessons.descent.gradient_descent`,
+:func:`coursepkg.lessons.training.optimizer_path`) exist to draw a path, a diverging one
+included, so they do not raise: they return the path up to its last finite point, and a
+path with fewer than ``n_steps + 1`` rows is one that diverged.
 """
 
 from __future__ import annotations
