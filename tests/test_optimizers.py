@@ -57,6 +57,17 @@ def test_adagrad():
     assert result == pytest.approx([0.9, 0.9894427, 0.9021556], rel=1e-6)
 
 
+def test_adagrad_with_momentum():
+    # v <- 0.5 v - 0.1 g / sqrt(G) ; p <- p + v     (epsilon = 0, G as in test_adagrad)
+    # v1 = -0.1                            p1 = 0.9
+    # v2 = -0.05 + 0.1/1.1180340 = 0.0394427   p2 = 0.9394427
+    # v3 = 0.0197214 - 0.2/2.2912878 = -0.0675659   p3 = 0.8718768
+    result = run(opt.Adagrad(0.1, epsilon=0.0, momentum=0.5), 3)
+    assert result == pytest.approx([0.9, 0.9394427, 0.8718768], rel=1e-6)
+    with pytest.raises(ValueError, match="momentum"):
+        opt.Adagrad(0.1, momentum=1.0)
+
+
 def test_rmsprop():
     # s <- 0.9 s + 0.1 g^2 ; p <- p - 0.1 g / sqrt(s)     (epsilon = 0)
     # s1 = 0.025     p1 = 1 - 0.05/0.1581139 = 0.6837722

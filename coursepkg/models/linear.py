@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from coursepkg.nn import activations, losses
 from coursepkg.nn.divergence import diverged
+from coursepkg.nn.seeding import as_generator
 from coursepkg.nn.validation import check_positive
 
 __all__ = ["LinearRegression", "Perceptron", "Adaline", "LogisticRegression", "normal_equations",
@@ -179,7 +180,8 @@ class Perceptron(_BinaryClassifier):
     epochs : int, default 100
     shuffle : bool, default False
         Visit the samples in a new random order at each epoch.
-    random_state : int or None
+    random_state : int, RandomState, Generator or None
+        See :func:`coursepkg.nn.seeding.as_generator`.
 
     Attributes
     ----------
@@ -202,7 +204,7 @@ class Perceptron(_BinaryClassifier):
         check_positive("epochs", self.epochs, integer=True)
         X, y01 = self._validate_binary(X, y)
         targets = 2 * y01 - 1  # -1 / +1
-        rng = np.random.default_rng(self.random_state)
+        rng = as_generator(self.random_state)
         self.coef_, self.intercept_ = np.zeros(X.shape[1]), 0.0
         self.mistakes_ = []
         for self.n_iter_ in range(1, self.epochs + 1):
@@ -238,7 +240,8 @@ class Adaline(_BinaryClassifier):
     epochs : int, default 50
     shuffle : bool, default True
         For "sgd": new random order each epoch.
-    random_state : int or None
+    random_state : int, RandomState, Generator or None
+        See :func:`coursepkg.nn.seeding.as_generator`.
 
     Attributes
     ----------
@@ -265,7 +268,7 @@ class Adaline(_BinaryClassifier):
         check_positive("epochs", self.epochs, integer=True)
         X, y01 = self._validate_binary(X, y)
         targets = 2 * y01 - 1
-        rng = np.random.default_rng(self.random_state)
+        rng = as_generator(self.random_state)
         self.coef_, self.intercept_ = np.zeros(X.shape[1]), 0.0
         self.loss_curve_ = []
         for self.n_iter_ in range(1, self.epochs + 1):
@@ -306,7 +309,8 @@ class LogisticRegression(_BinaryClassifier):
         L2 penalty.
     shuffle : bool, default True
         Shuffle the samples every epoch (mini-batches only).
-    random_state : int or None
+    random_state : int, RandomState, Generator or None
+        See :func:`coursepkg.nn.seeding.as_generator`.
 
     Attributes
     ----------
@@ -335,7 +339,7 @@ class LogisticRegression(_BinaryClassifier):
         if not self.alpha >= 0:
             raise ValueError(f"alpha must be >= 0, got {self.alpha!r}")
         X, y01 = self._validate_binary(X, y)
-        rng = np.random.default_rng(self.random_state)
+        rng = as_generator(self.random_state)
         n_samples = len(X)
         batch_size = (n_samples if self.batch_size is None
                       else min(self.batch_size, n_samples))

@@ -48,7 +48,6 @@ from scipy.special import logsumexp
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
@@ -67,6 +66,7 @@ from coursepkg.nn.optimizers import clip_by_global_norm
 from coursepkg.nn.validation import check_positive
 from coursepkg.nn.layers import dense
 from coursepkg.nn.preprocessing import one_hot
+from coursepkg.nn.seeding import as_generator
 
 __all__ = ["MLPClassifier", "MLPRegressor", "ForwardPass", "Gradients"]
 
@@ -243,7 +243,7 @@ class _BaseMLP(BaseEstimator):
         layer's weights (``"normal"``); ``output_intercept`` (a scalar or one value per
         output), when given, replaces the output biases.
         """
-        self._rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31))
+        self._rng = as_generator(self.random_state)
         dtype = np.dtype(self.dtype)
         sizes = [n_features, *self._hidden_sizes(), n_outputs]
         hidden = self._hidden_activations(len(sizes) - 2)
@@ -644,8 +644,9 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         Biases start at 0, or drawn from the standard normal N(0, 1) (Nielsen's
         networks). The output biases of :class:`MLPRegressor` start at the mean target
         either way.
-    random_state : int, RandomState or None
-        Seeds the weights, the shuffling, dropout and the validation split.
+    random_state : int, RandomState, Generator or None
+        Seeds the weights, the shuffling, dropout and the validation split; see
+        :func:`coursepkg.nn.seeding.as_generator`.
     dtype : {np.float32, np.float64}, default np.float32
         Precision of the weights and the computation.
     progress : bool, default False

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from coursepkg.nn import activations
+from coursepkg.nn.seeding import as_generator
 
 __all__ = ["RandomFeatureRegressor"]
 
@@ -29,7 +29,8 @@ class RandomFeatureRegressor(RegressorMixin, BaseEstimator):
         Hidden activation (a name known to :func:`coursepkg.nn.activations.get`).
     weight_scale : float, default 10.0
         Standard deviation of the hidden weights; larger values give steeper units.
-    random_state : int, RandomState or None
+    random_state : int, RandomState, Generator or None
+        See :func:`coursepkg.nn.seeding.as_generator`.
 
     Attributes
     ----------
@@ -77,14 +78,14 @@ class RandomFeatureRegressor(RegressorMixin, BaseEstimator):
         X, y = validate_data(self, X, y, multi_output=True, y_numeric=True,
                              dtype=np.float64)
         Y = y.reshape(len(y), -1)
-        rng = check_random_state(self.random_state)
+        rng = as_generator(self.random_state)
         n_features = X.shape[1]
         W = np.empty((n_features, self.n_hidden))
         centres = np.empty((self.n_hidden, n_features))
         # One unit at a time: wider networks extend narrower ones.
         for j in range(self.n_hidden):
             W[:, j] = rng.normal(scale=self.weight_scale, size=n_features)
-            centres[j] = X[rng.randint(len(X))]
+            centres[j] = X[rng.integers(len(X))]
         self.coefs_ = [W, None]
         self.intercepts_ = [-np.einsum("ij,ji->i", centres, W), None]
         H = np.hstack([self._hidden(X), np.ones((len(X), 1))])

@@ -106,19 +106,35 @@ class Adagrad(Optimizer):
 
         G <- G + g**2
         p <- p - learning_rate * g / (sqrt(G) + epsilon)
+
+    With ``momentum = beta > 0`` (Adagrad with momentum) the normalised steps accumulate
+    in a velocity, as SGD's momentum does with the raw ones::
+
+        v <- beta * v - learning_rate * g / (sqrt(G) + epsilon)
+        p <- p + v
     """
 
-    def __init__(self, learning_rate=0.01, epsilon=1e-7):
+    def __init__(self, learning_rate=0.01, epsilon=1e-7, momentum=0.0):
         super().__init__(learning_rate)
+        if not 0 <= momentum < 1:
+            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
         self.epsilon = epsilon
+        self.momentum = momentum
 
     def _init_state(self, params):
-        return [np.zeros_like(p) for p in params]
+        return [(np.zeros_like(p), np.zeros_like(p) if self.momentum else None)
+                for p in params]
 
     def update(self, i, param, grad):
-        G = self._state[i]
+        G, v = self._state[i]
         G += grad * grad
-        param -= self.learning_rate * grad / (np.sqrt(G) + self.epsilon)
+        step = self.learning_rate * grad / (np.sqrt(G) + self.epsilon)
+        if not self.momentum:
+            param -= step
+            return
+        v *= self.momentum
+        v -= step
+        param += v
 
 
 class RMSprop(Optimizer):
