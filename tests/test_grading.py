@@ -163,8 +163,19 @@ def package_answers():
     return nb
 
 
+def private_answers():
+    """The master plus a cell that reaches the check module's private code: right
+    answers or not, every question scores zero."""
+    nb = master()
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "import coursepkg.course.checks.ch01 as answers\n"
+        "secret = getattr(answers, '_' + 'reference')"))
+    return nb
+
+
 VARIANTS = {
     "package_answers.ipynb": package_answers,
+    "private_answers.ipynb": private_answers,
     "numpy_patched.ipynb": wrong_and_patched(NUMPY_PATCH),
     "package_patched.ipynb": wrong_and_patched(PACKAGE_PATCH),
     "builtins_patched.ipynb": wrong_and_patched(BUILTINS_PATCH),
@@ -268,6 +279,13 @@ def test_the_packages_own_functions_are_not_answers(graded):
 def test_check_modules_export_no_answers(chapter, name):
     module = chapter_module(chapter)
     assert not hasattr(module, name) and name not in module.__all__
+
+
+def test_answers_from_the_checks_private_code_score_zero(graded):
+    assert set(scores(graded, "private_answers.ipynb").values()) == {0}
+    message = graded[0][("private_answers.ipynb", "ch01.q1")].message
+    assert "uses the exercise checks' private code" in message
+    assert "getattr(answers, '_' + 'reference')" in message and "flagged" in message
 
 
 def test_patches_do_not_cost_right_answers_their_marks(graded):

@@ -5,11 +5,14 @@ For each notebook the grader
 1. reads it (a file that is not a notebook gets a row saying so) and finds its chapter: the
    ``coursepkg.chapter`` metadata written by :mod:`coursepkg.course.exercises`, else the
    ``from coursepkg.course.checks import chNN`` line, else a file name starting with ``NN_``;
-2. executes a copy of it with nbclient in a fresh kernel, in a temporary directory, with a
+2. reads its code cells for uses of the exercise checks' private code
+   (:mod:`coursepkg.course.integrity`): a notebook that computes its answers with them
+   scores zero on every question, with the cells named in the message;
+3. executes a copy of it with nbclient in a fresh kernel, in a temporary directory, with a
    per-cell timeout and ``allow_errors`` (a cell that raises does not stop later cells, a cell
    that loops forever is interrupted, a kernel that dies or stays stuck is restarted and the
    notebook re-run without the offending cell);
-3. grades every question of the chapter (``coursepkg.course.checks.chNN.QUESTIONS``) in the
+4. grades every question of the chapter (``coursepkg.course.checks.chNN.QUESTIONS``) in the
    grader's own process, with its own NumPy and its own copy of the package: the check
    reaches the notebook's answer through :mod:`coursepkg.course.remote`, so the kernel only
    calls the student's objects on the check's inputs and sends back their raw results,
@@ -60,6 +63,7 @@ except ImportError as error:
     raise missing_course_extra(error, "grading") from error
 from coursepkg.course import remote
 from coursepkg.course.checks import chapter_module, load_hidden_cases
+from coursepkg.course.integrity import private_check_uses
 
 __all__ = ["Row", "NOT_GRADABLE", "find_notebooks", "detect_chapter", "hidden_cases",
            "grade_notebook", "grade", "summary", "write_rows", "read_rows", "write_atomically",
@@ -335,6 +339,14 @@ def grade_notebook(path, *, timeout: int = 60, hidden=None, memory_limit: int | 
         return [Row(str(path), "-", None, None, str(error), NOT_GRADABLE)], []
     max_points = {name: q.points + sum(case.points for case in cases.get((chapter, name), ()))
                   for name, q in questions.items()}  # declared, never found by running
+    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    uses = private_check_uses([nb.cells[i].source for i in code])
+    if uses:
+        where = "; ".join(f"cell {code[i] + 1}: {name}" for i, name in uses[:3])
+        return [Row(str(path), f"{chapter}.{name}", 0, max_points[name], (
+            f"{name} {q.title}: 0/{max_points[name]:g} - the notebook uses the exercise "
+            f"checks' private code ({where}), which computes the expected answers; "
+            f"flagged for the instructor")) for name, q in questions.items()], []
     results, notes, internal_errors = _grade_in_kernels(nb, chapter, questions, timeout,
                                                         cases, memory_limit)
     rows = []
