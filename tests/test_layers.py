@@ -1,7 +1,7 @@
 """The package's layers import only downwards, and its modules use only public names.
 
 The contract itself is in ``pyproject.toml`` (``[tool.importlinter]``): course tools, then
-lessons, then the estimators, then the library, data and autodiff. The second test reads
+lessons, then the estimators, then data and autodiff, then the library. The second test reads
 every module of ``coursepkg`` and fails on ``from coursepkg.x import _name`` or
 ``module._name`` where ``module`` was imported from another coursepkg module.
 """

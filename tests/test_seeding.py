@@ -45,3 +45,22 @@ def test_every_estimator_follows_the_rule():
     for name, fit in fits.items():
         np.testing.assert_array_equal(fit(5), fit(np.random.RandomState(5)), err_msg=name)
         np.testing.assert_array_equal(fit(5), fit(as_generator(5)), err_msg=name)
+
+
+def test_functions_that_take_a_seed_follow_the_same_rule():
+    from coursepkg.data import make_quadratic_regression, make_tones
+    from coursepkg.lessons.descent import minibatch_gradient_descent
+    from coursepkg.nn.initializers import he_normal
+
+    X = np.random.default_rng(0).normal(size=(30, 2))
+    draws = {
+        "make_tones": lambda rs: make_tones(4, random_state=rs)[0],
+        "make_quadratic_regression": lambda rs: make_quadratic_regression(
+            4, noise=0.1, random_state=rs)[1],
+        "he_normal": lambda rs: he_normal(3, 2, rs),
+        "minibatch_gradient_descent": lambda rs: minibatch_gradient_descent(
+            X, X[:, 0], batch_size=7, learning_rate=0.1, epochs=2, random_state=rs)[0],
+    }
+    for name, draw in draws.items():
+        np.testing.assert_array_equal(draw(3), draw(np.random.RandomState(3)), err_msg=name)
+        np.testing.assert_array_equal(draw(3), draw(as_generator(3)), err_msg=name)

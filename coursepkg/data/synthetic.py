@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from coursepkg.nn.seeding import as_generator
+
 __all__ = ["logic_gate", "make_quadratic_regression", "make_tones"]
 
 
@@ -47,7 +49,7 @@ def make_quadratic_regression(n_samples, noise=0.0, random_state=None):
         Number of samples.
     noise : float, default 0.0
         Standard deviation of Gaussian noise added to ``y``.
-    random_state : int, numpy Generator or None
+    random_state : int, RandomState, Generator or None
         Seed for reproducible samples.
 
     Returns
@@ -59,7 +61,7 @@ def make_quadratic_regression(n_samples, noise=0.0, random_state=None):
         raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}")
     if noise < 0:
         raise ValueError(f"noise is a standard deviation and must be >= 0, got {noise!r}")
-    rng = np.random.default_rng(random_state)
+    rng = as_generator(random_state)
     X = rng.uniform(-1.0, 1.0, size=(int(n_samples), 2))
     y = X[:, 0] ** 2 + 3 * X[:, 0] * X[:, 1] + X[:, 1] ** 2 + 5
     if noise:
@@ -85,7 +87,7 @@ def make_tones(n_samples, *, n_points=64, frequencies=(4, 6), noise=1.0, random_
         raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}")
     if noise < 0:
         raise ValueError(f"noise must be >= 0, got {noise!r}")
-    rng = np.random.default_rng(random_state)
+    rng = as_generator(random_state)
     y = rng.integers(0, len(frequencies), size=n_samples)
     t = np.arange(n_points) / n_points
     phase = rng.uniform(0, 2 * np.pi, size=(n_samples, 1))

@@ -22,6 +22,7 @@ import math
 import numpy as np
 
 from coursepkg.nn.divergence import diverged
+from coursepkg.nn.seeding import as_generator
 from coursepkg.nn.validation import check_positive
 
 __all__ = ["least_squares_cost", "least_squares_gradient", "least_squares_hessian",
@@ -185,7 +186,7 @@ def minibatch_gradient_descent(X, y, *, batch_size, learning_rate, epochs, alpha
     alpha : float, default 0.0
     w0 : ndarray of shape (n_features,) or None
         Starting weights; zeros by default.
-    random_state : int, numpy Generator or None
+    random_state : int, RandomState, Generator or None
         Seeds the shuffling.
 
     Returns
@@ -202,7 +203,7 @@ def minibatch_gradient_descent(X, y, *, batch_size, learning_rate, epochs, alpha
     n_samples = len(X)
     n_minibatches(n_samples, batch_size)  # validates batch_size
     w = np.zeros(X.shape[1]) if w0 is None else _check_weights(w0, X.shape[1]).copy()
-    rng = np.random.default_rng(random_state)
+    rng = as_generator(random_state)
     costs = [least_squares_cost(w, X, y, alpha)]
     for _ in range(epochs):
         order = rng.permutation(n_samples)

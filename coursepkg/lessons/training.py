@@ -20,6 +20,7 @@ from coursepkg.nn import initializers
 from coursepkg.nn.backprop import backward
 from coursepkg.nn.feedforward import forward_pass
 from coursepkg.nn.optimizers import Optimizer
+from coursepkg.nn.seeding import as_generator
 
 __all__ = ["LayerStatistics", "layer_statistics", "quadratic", "quadratic_gradient",
            "rosenbrock", "rosenbrock_gradient", "optimizer_path", "dead_units"]
@@ -53,7 +54,8 @@ def layer_statistics(initializer, activation, rng, *, n_layers=10, width=256,
         ``initializer(fan_in, fan_out, rng)`` for every layer.
     activation : str
         A name known to :func:`coursepkg.nn.activations.get`.
-    rng : numpy.random.Generator or int
+    rng : int, RandomState or Generator
+        See :func:`coursepkg.nn.seeding.as_generator`.
         Draws the inputs, the targets and the weights.
     n_layers, width, n_samples : int
         Depth, units per layer, and rows of the input batch of shape (n_samples, width).
@@ -70,7 +72,7 @@ def layer_statistics(initializer, activation, rng, *, n_layers=10, width=256,
     init = initializers.get(initializer)
     if init is initializers.zeros:
         raise ValueError("zero weights give zero signals: use a random initializer")
-    rng = np.random.default_rng(rng)
+    rng = as_generator(rng)
     X = rng.standard_normal((n_samples, width))
     Y = rng.standard_normal((n_samples, width))
     coefs = [init(width, width, rng) for _ in range(n_layers)]

@@ -1,8 +1,9 @@
 """Weight initializers for a dense layer.
 
 Each function returns a weight matrix of shape ``(fan_in, fan_out)`` (the book's
-convention ``X @ W + b``) drawn from a seeded :class:`numpy.random.Generator` ``rng``
-(an ``int`` seed is accepted too). Biases are usually started at zero.
+convention ``X @ W + b``) drawn from a seeded :class:`numpy.random.Generator` ``rng`` (an
+``int`` seed or a ``RandomState`` is accepted too, see
+:func:`coursepkg.nn.seeding.as_generator`). Biases are usually started at zero.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+
+from coursepkg.nn.seeding import as_generator
 
 __all__ = ["zeros", "uniform", "normal", "lecun_uniform", "lecun_normal", "glorot_uniform",
            "glorot_normal", "he_normal", "get"]
@@ -24,7 +27,7 @@ def _check_fans(fan_in, fan_out):
 def _rng(rng):
     if rng is None:
         raise ValueError("pass a seeded numpy Generator (or an int seed) as rng")
-    return np.random.default_rng(rng)
+    return as_generator(rng)
 
 
 def zeros(fan_in, fan_out, rng=None, dtype=np.float64):

@@ -1,11 +1,10 @@
-"""One rule for turning an estimator's ``random_state`` into a random generator.
+"""One rule for turning a seed into a random generator, everywhere in the package.
 
-The package's estimators take ``random_state`` as scikit-learn's do: ``None``, an ``int``
-seed or a :class:`numpy.random.RandomState`; a :class:`numpy.random.Generator` is accepted
-too. Every estimator draws from the :class:`~numpy.random.Generator` that
-:func:`as_generator` returns, so one seed means one stream whichever estimator it is
-given to. Plain functions that take a seed (the data generators, the initializers) follow
-NumPy's own rule instead, :func:`numpy.random.default_rng`.
+Whatever takes a seed (an estimator's ``random_state``, a data generator's
+``random_state``, an initializer's or an experiment's ``rng``) accepts what
+scikit-learn accepts, ``None``, an ``int`` or a :class:`numpy.random.RandomState`, and a
+:class:`numpy.random.Generator` too, and draws from the :class:`~numpy.random.Generator`
+that :func:`as_generator` returns. So one seed means one stream, whatever it is given to.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ _SEED_RANGE = 2**31
 
 
 def as_generator(random_state):
-    """The :class:`numpy.random.Generator` an estimator draws from.
+    """The :class:`numpy.random.Generator` that ``random_state`` stands for.
 
     Parameters
     ----------
