@@ -5,9 +5,10 @@
 autograder (its *Autograder Specifications*,
 https://gradescope-autograders.readthedocs.io/en/latest/specs/):
 
-- ``setup.sh``, run once when Gradescope builds the image: ``pip install SPEC``, by default
-  the package's release that the notebooks' Colab setup cell installs
-  (:mod:`coursepkg.course.notebook`), with the ``course`` extra;
+- ``setup.sh``, run once when Gradescope builds the image: it installs pip and git with
+  apt, then ``python3 -m pip install SPEC``, by default the package's release that the
+  notebooks' Colab setup cell installs (:mod:`coursepkg.course.notebook`), with the
+  ``course`` extra, into the image's ``python3``, which ``run_autograder`` then runs;
 - ``run_autograder``, run for each submission: it grades the ``.ipynb`` found in
   ``/autograder/submission`` with the chapter's checks (and the hidden cases shipped in the
   bundle), and writes ``/autograder/results/results.json`` with
@@ -51,6 +52,10 @@ def setup_script(package_spec: str) -> str:
         "#!/usr/bin/env bash",
         "# Gradescope runs this once, when it builds the autograder's image.",
         "set -euo pipefail",
+        "export DEBIAN_FRONTEND=noninteractive",
+        "# The image's own Python: newer Ubuntu images mark it as managed by apt (PEP 668);",
+        "# an older pip ignores this variable.",
+        "export PIP_BREAK_SYSTEM_PACKAGES=1 PIP_ROOT_USER_ACTION=ignore",
         "apt-get update -qq && apt-get install -y -qq python3-pip git > /dev/null || true",
         "python3 -m pip install --upgrade pip",
         f"python3 -m pip install {shlex.quote(package_spec)}",

@@ -73,10 +73,8 @@ class _Finder(ast.NodeVisitor):
             full = f"{module}.{alias.name}"
             if _in_checks(module) and _private(alias.name):
                 self.found.append(full)
-            elif _in_checks(full) or _in_checks(module) or full == CHECKS_PACKAGE:
+            elif _in_checks(full) or _in_checks(module):
                 self.aliases[alias.asname or alias.name] = full
-            elif module == "coursepkg.course" and alias.name == "checks":
-                self.aliases[alias.asname or alias.name] = CHECKS_PACKAGE
 
     def visit_Attribute(self, node):
         parts = _dotted(node)
@@ -102,13 +100,14 @@ class _Finder(ast.NodeVisitor):
         self.generic_visit(node)
 
 
-def _python(source: str) -> str:
-    """The cell as plain Python: IPython's magics and shell escapes translated away."""
+def _to_python():
+    """A function turning a cell into plain Python: IPython's magics and shell escapes
+    translated away (unchanged without IPython)."""
     try:
         from IPython.core.inputtransformer2 import TransformerManager
     except ImportError:  # pragma: no cover - IPython comes with the course extra
-        return source
-    return TransformerManager().transform_cell(source)
+        return lambda source: source
+    return TransformerManager().transform_cell
 
 
 def private_check_uses(sources) -> list[tuple[int, str]]:
@@ -126,10 +125,10 @@ def private_check_uses(sources) -> list[tuple[int, str]]:
         ``(12, "ch06._maxout_parameters")``. A cell that does not parse is skipped: it
         fails in the kernel anyway.
     """
-    finder, uses = _Finder(), []
+    finder, uses, to_python = _Finder(), [], _to_python()
     for index, source in enumerate(sources):
         try:
-            tree = ast.parse(_python(source))
+            tree = ast.parse(to_python(source))
         except SyntaxError:
             continue
         before = len(finder.found)
