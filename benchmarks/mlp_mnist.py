@@ -20,6 +20,13 @@ accuracy and its multiple of the floor, then the targets, each marked met or NOT
 epoch at most 0.4 of Keras's, 0.65 of scikit-learn's and 1.1 of the bare loop's, and test
 accuracies within 0.3 points of the other libraries'.
 
+Each ratio is *paired*: within a repeat the four trainings run one after the other, within
+seconds, so the ratio of their median epochs in that repeat compares them under the same
+load; the ratio reported is the median over the repeats of these ratios, and each repeat's
+ratios are printed too. On a shared machine the load changes over tens of seconds (every
+library's epoch can slow by half at once), which the ratio of two medians pooled over the
+whole run would mix into the comparison.
+
 Run (not part of the test suite)::
 
     COURSEPKG_DATA=../shared/data python benchmarks/mlp_mnist.py [--repeats 5] [--threads 1]
@@ -248,8 +255,10 @@ def measure(data, repeats):
 
     Returns
     -------
-    epoch_times, accuracies : dict of list
-        Per runner, the seconds of every epoch and the test accuracy of every repeat.
+    epoch_times : dict of list of list
+        Per runner, per repeat, the seconds of every epoch.
+    accuracies : dict of list
+        Per runner, the test accuracy of every repeat.
     floor : list of float
         Seconds of every timed pass through :func:`epoch_products`.
     """
@@ -263,7 +272,7 @@ def measure(data, repeats):
         shift = repeat % len(names)
         for name in names[shift:] + names[:shift]:  # rotate the order
             times, accuracy = RUNNERS[name](data, seed=repeat)
-            epoch_times[name] += times
+            epoch_times[name].append(list(times))
             accuracies[name].append(accuracy)
             print(f"repeat {repeat + 1}/{repeats} {name:11s} epochs "
                   f"{' '.join(f'{t:.3f}' for t in times)} s, test accuracy {accuracy:.4f}",
@@ -277,22 +286,43 @@ def run_all(data, args):
     limit = f"--threads {args.threads}" if args.threads else "no thread limit"
     print(f"{limit}; {describe_threads()}", flush=True)
     epoch_times, accuracies, floor = measure(data, args.repeats)
-    median = {name: float(np.median(t)) for name, t in epoch_times.items()}
     accuracy = {name: float(np.mean(a)) for name, a in accuracies.items()}
-    results = {
-        "vs_keras": median["coursepkg"] / median["keras"],
-        "vs_sklearn": median["coursepkg"] / median["sklearn"],
-        "vs_numpy_loop": median["coursepkg"] / median["numpy loop"],
-        "accuracy_points": 100 * max(abs(accuracy["coursepkg"] - accuracy[other])
-                                     for other in ("keras", "sklearn")),
-    }
+    ratios = paired_ratios(epoch_times)
+    results = {key: float(np.median(r)) for key, r in ratios.items()}
+    results["accuracy_points"] = 100 * max(abs(accuracy["coursepkg"] - accuracy[other])
+                                           for other in ("keras", "sklearn"))
     print(f"\nMLP 784-{HIDDEN}-10, batch {BATCH_SIZE}, SGD {LEARNING_RATE}, float32, "
           f"{EPOCHS} epochs, {args.repeats} interleaved repeats, {limit}")
     print(describe_threads())
-    print_times(epoch_times, accuracy, floor, n_samples=len(data[0][0]))
+    pooled = {name: [t for times in repeats for t in times]
+              for name, repeats in epoch_times.items()}
+    print_times(pooled, accuracy, floor, n_samples=len(data[0][0]))
+    print("Ratios: in each repeat, our median epoch over the other's; reported, their median.")
     for key, value in results.items():
         met = "met" if value <= TARGETS[key] else "NOT met"
-        print(f"{LABELS[key]:29s} {value:6.3f}   target <= {TARGETS[key]:<5}  {met}")
+        each = (" repeats " + " ".join(f"{r:.3f}" for r in ratios[key])) if key in ratios \
+            else ""
+        print(f"{LABELS[key]:29s} {value:6.3f}   target <= {TARGETS[key]:<5}  {met:7s}{each}")
+
+
+def paired_ratios(epoch_times):
+    """Per repeat, our median epoch divided by each other runner's median epoch.
+
+    Parameters
+    ----------
+    epoch_times : dict of list of list
+        As :func:`measure` returns it: per runner, per repeat, the epochs' seconds.
+
+    Returns
+    -------
+    dict of list
+        ``"vs_keras"``, ``"vs_sklearn"`` and ``"vs_numpy_loop"``, one ratio per repeat.
+    """
+    others = {"vs_keras": "keras", "vs_sklearn": "sklearn", "vs_numpy_loop": "numpy loop"}
+    ours = [np.median(times) for times in epoch_times["coursepkg"]]
+    return {key: [float(mine / np.median(theirs))
+                  for mine, theirs in zip(ours, epoch_times[name])]
+            for key, name in others.items()}
 
 
 def print_times(epoch_times, accuracy, floor, n_samples):

@@ -100,8 +100,23 @@ def test_the_report_gives_every_figure_and_target(script, mnist_slice, monkeypat
               "matrix-product floor", "x floor"]
     for label in labels:
         assert label in report, f"the report lacks {label!r}:\n{report}"
-    targets = [line for line in report.splitlines() if line.endswith("met")]
+    targets = [line for line in report.splitlines() if "target <=" in line]
     assert len(targets) == len(script.TARGETS) == 4
+    assert all(" met" in line or "NOT met" in line for line in targets)
+    assert sum(" repeats " in line for line in targets) == 3  # the paired time ratios
     threads = [line for line in report.splitlines() if "threads: " in line and "blas " in line]
     assert len(threads) == 2, "the BLAS threads, at the start and in the summary"
     assert "GFLOP/s of" not in report and "GEMM" not in report
+
+
+def test_ratios_are_paired_within_each_repeat(script):
+    # Repeat 2 ran under load: every runner is 1.5 times slower. Paired, the ratios of the
+    # two repeats agree; pooled medians would mix the load into them.
+    quiet = {"coursepkg": [0.30, 0.30], "keras": [0.80, 0.80], "sklearn": [0.40, 0.40],
+             "numpy loop": [0.25, 0.25]}
+    epoch_times = {name: [times, [1.5 * t for t in times]] for name, times in quiet.items()}
+    ratios = script.paired_ratios(epoch_times)
+    assert ratios.keys() == {"vs_keras", "vs_sklearn", "vs_numpy_loop"}
+    assert ratios["vs_keras"] == pytest.approx([0.375, 0.375])
+    assert ratios["vs_sklearn"] == pytest.approx([0.75, 0.75])
+    assert ratios["vs_numpy_loop"] == pytest.approx([1.2, 1.2])
