@@ -22,6 +22,7 @@ Use :func:`get` to look an activation up by name.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Callable
 
@@ -45,6 +46,12 @@ __all__ = [
 def _as_float(z):
     z = np.asarray(z)
     return z if z.dtype.kind == "f" else z.astype(np.float64)  # kind "f": a float dtype
+
+
+@functools.cache
+def _log_tiny(dtype):
+    """``log`` of the smallest normal number of a float dtype, e.g. -87.3 for float32."""
+    return np.log(np.finfo(dtype).tiny)
 
 
 # ----------------------------------------------------------------------------- step
@@ -112,7 +119,7 @@ def relu(z):
 def relu_derivative(z, a=None):
     """1 where ``z > 0``, else 0 (we take 0 at the kink ``z = 0``)."""
     z = _as_float(z)
-    return (z > 0).astype(z.dtype)
+    return np.greater(z, 0, out=np.empty_like(z))  # True and False written as 1 and 0
 
 
 def leaky_relu(z, alpha=0.01):
@@ -164,7 +171,7 @@ def softmax(z):
     """
     z = _as_float(z)
     shifted = z - z.max(axis=-1, keepdims=True)
-    np.maximum(shifted, np.log(np.finfo(z.dtype).tiny), out=shifted)
+    np.maximum(shifted, _log_tiny(z.dtype), out=shifted)
     e = np.exp(shifted, out=shifted)
     e /= e.sum(axis=-1, keepdims=True)
     return e
