@@ -8,6 +8,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from sklearn.datasets import load_iris, make_regression
 from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import validate_data
 
 from coursepkg.data import logic_gate
 from coursepkg.models.mlp import MLPClassifier, MLPRegressor
@@ -182,6 +183,28 @@ def test_partial_fit_continues_from_the_current_weights():
     assert model.n_iter_ == 21
     assert not np.array_equal(first, model.coefs_[0])
     assert model.loss_curve_[-1] < model.loss_curve_[0]
+
+
+@pytest.mark.parametrize("estimator", [MLPClassifier, MLPRegressor])
+def test_partial_fit_checks_the_data_once_per_call(estimator, monkeypatch):
+    """Every call checks X (NaN, inf, shape), the first one too, but only once: the check
+    reads all of X, as long as a training step on a large data set."""
+    import coursepkg.models.mlp as mlp
+
+    calls = []
+    monkeypatch.setattr(mlp, "validate_data",
+                        lambda *args, **kwargs: calls.append(1) or validate_data(*args, **kwargs))
+    X, y = _iris()
+    model = estimator((4,), random_state=0)
+    fit_args = {"classes": [0, 1, 2]} if estimator is MLPClassifier else {}
+    for n_calls in (1, 2):
+        model.partial_fit(X, y, **fit_args)
+        assert len(calls) == n_calls
+    bad = X.copy()
+    bad[3, 1] = np.nan
+    for fresh in (True, False):
+        with pytest.raises(ValueError, match="NaN"):
+            (estimator((4,)) if fresh else model).partial_fit(bad, y, **fit_args)
 
 
 def test_regressor_learns_and_predicts_one_output_as_1d():

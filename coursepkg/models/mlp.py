@@ -504,9 +504,12 @@ class _BaseMLP(BaseEstimator):
             total += loss * (min(start + batch_size, n_samples) - start)
         return total / n_samples
 
-    def _fit(self, X, y, incremental=False):
+    def _fit(self, X, y, incremental=False, validated=False):
+        """``fit`` (or one epoch of ``partial_fit``); ``validated`` when the caller has
+        already checked ``X`` and ``y``, so that a large ``X`` is not read twice."""
         self._check_parameters()
-        X, y = self._validate_Xy(X, y, reset=not incremental)
+        if not validated:
+            X, y = self._validate_Xy(X, y, reset=not incremental)
         Y = self._encode(y)
         if not incremental:
             self._initialize(X.shape[1], Y.shape[1], self._initial_output_intercept(Y))
@@ -838,7 +841,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
             if len(np.unique(classes)) < 2:
                 raise ValueError("classes must hold at least 2 classes")
             self._initialize(X.shape[1], self._set_classes(np.unique(classes), multilabel))
-        elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
+            return self._fit(X, y, incremental=True, validated=True)
+        if classes is not None and not np.array_equal(np.unique(classes), self.classes_):
             raise ValueError(f"classes {classes!r} differ from classes_ {self.classes_!r}")
         return self._fit(X, y, incremental=True)
 
@@ -945,6 +949,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
             X, y = self._validate_Xy(X, y, reset=True)
             self._initialize(X.shape[1], self.n_outputs_,
                              self._initial_output_intercept(self._encode(y)))
+            return self._fit(X, y, incremental=True, validated=True)
         return self._fit(X, y, incremental=True)
 
     def predict(self, X):
