@@ -10,6 +10,7 @@ from sklearn.datasets import load_iris, make_regression
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import validate_data
 
+import coursepkg.models.mlp as mlp
 from coursepkg.data import logic_gate
 from coursepkg.models.mlp import MLPClassifier, MLPRegressor
 from coursepkg.nn.divergence import TrainingDivergedError
@@ -187,10 +188,8 @@ def test_partial_fit_continues_from_the_current_weights():
 
 @pytest.mark.parametrize("estimator", [MLPClassifier, MLPRegressor])
 def test_partial_fit_checks_the_data_once_per_call(estimator, monkeypatch):
-    """Every call checks X (NaN, inf, shape), the first one too, but only once: the check
-    reads all of X, as long as a training step on a large data set."""
-    import coursepkg.models.mlp as mlp
-
+    """Every call checks X (NaN, inf, shape), the first one too, but only once: each check
+    reads all of X, which on MNIST takes as long as a dozen training steps."""
     calls = []
     monkeypatch.setattr(mlp, "validate_data",
                         lambda *args, **kwargs: calls.append(1) or validate_data(*args, **kwargs))
